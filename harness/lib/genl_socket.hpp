@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+// A generic-netlink socket (libnl-genl-3) that sends one request and collects its
+// replies. Messages are handed out as owned byte buffers so that parsers work the same
+// on live replies and on recorded ones (tests, --record).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+struct nl_sock;
+struct nl_msg;
+struct nlmsghdr;
+
+namespace smcscale {
+
+// One netlink message: nlmsghdr, genlmsghdr and attributes, as received or built.
+struct NetlinkMessage {
+	std::vector<uint8_t> bytes;
+
+	nlmsghdr *header();
+	const nlmsghdr *header() const;
+};
+
+// Adds the attributes of a request to a message that already has its headers.
+using AttributeWriter = std::function<void(nl_msg *)>;
+
+// Builds a complete request message (headers and attributes) for a family id and
+// command: what GenlSocket sends, exposed so tests can compare it byte by byte.
+NetlinkMessage build_genl_request(int family_id, uint8_t cmd, uint8_t version, int flags,
+				  const AttributeWriter &attrs);
+
+class GenlSocket {
+public:
+	GenlSocket();
+	~GenlSocket();
+	GenlSocket(const GenlSocket &) = delete;
+	GenlSocket &operator=(const GenlSocket &) = delete;
+
+	// Numeric id of a generic-netlink family; throws FamilyNotFound when the kernel
+	// does not know it (module not loaded).
+	int family_id(const std::string &name);
+
+	// A dump request: every reply message until NLMSG_DONE.
+	std::vector<NetlinkMessage> dump(int family_id, uint8_t cmd, uint8_t version,
+					 const AttributeWriter &attrs = {});
+
+	// A do request that wants only the kernel's acknowledgement.
+	void execute(int family_id, uint8_t cmd, uint8_t version, const AttributeWriter &attrs,
+		     const std::string &what);
+
+	// Called with every message received, for recording.
+	void set_recorder(std::function<void(uint8_t cmd, const NetlinkMessage &)> recorder);
+
+private:
+	std::vector<NetlinkMessage> transact(nl_msg *msg, const std::string &what);
+
+	std::unique_ptr<nl_sock, void (*)(nl_sock *)> sock_;
+	std::function<void(uint8_t, const NetlinkMessage &)> recorder_;
+};
+
+class FamilyNotFound : public std::runtime_error {
+public:
+	explicit FamilyNotFound(const std::string &family);
+	const std::string &family() const { return family_; }
+
+private:
+	std::string family_;
+};
+
+} // namespace smcscale

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0
+// Checked access to parsed netlink attributes (libnl does the parsing): every getter
+// verifies the attribute's length first, so malformed input raises Error instead of
+// reading past the attribute.
+#pragma once
+
+#include "genl_socket.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct nlattr;
+
+namespace smcscale {
+
+class Attrs {
+public:
+	// The top-level attributes of a generic-netlink message (no family header).
+	static Attrs of_message(const NetlinkMessage &msg, int maxtype, const char *what);
+	// The attributes nested in attribute 'type' of this set; empty when absent.
+	Attrs nested(int type, int maxtype) const;
+
+	bool has(int type) const;
+	std::optional<uint8_t> u8(int type) const;
+	std::optional<uint16_t> u16(int type) const;
+	std::optional<uint32_t> u32(int type) const;
+	std::optional<uint64_t> u64(int type) const;
+	// A string attribute without its trailing NUL(s).
+	std::optional<std::string> str(int type) const;
+
+	uint8_t u8_or(int type, uint8_t fallback) const { return u8(type).value_or(fallback); }
+	uint32_t u32_or(int type, uint32_t fallback) const { return u32(type).value_or(fallback); }
+	uint64_t u64_or(int type, uint64_t fallback) const { return u64(type).value_or(fallback); }
+	std::string str_or(int type, const std::string &fallback) const
+	{
+		return str(type).value_or(fallback);
+	}
+
+private:
+	Attrs(std::vector<nlattr *> tb, std::string what) : tb_(std::move(tb)), what_(std::move(what)) {}
+	nlattr *get(int type, size_t min_len) const;
+
+	std::vector<nlattr *> tb_;
+	std::string what_;
+};
+
+// The command of a generic-netlink message (after validating its headers).
+uint8_t genl_command(const NetlinkMessage &msg);
+
+} // namespace smcscale

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+// smcctl: SMC's generic-netlink interface from the command line (the parts of smc-tools'
+// smcr, smcd ueid and smc_pnet that the testbed and users need).
+#include "args.hpp"
+#include "error.hpp"
+#include "genl_socket.hpp"
+#include "smc_json.hpp"
+#include "smc_netlink.hpp"
+#include "smc_render.hpp"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+using namespace smcscale;
+
+namespace {
+
+const char *kSynopsis = R"([--json] [--record FILE] COMMAND [ARGS]
+
+commands:
+  info                          SMC version and capabilities
+  device                        SMC-R devices and their ports
+  linkgroup                     SMC-R link groups
+  link                          SMC-R links, with the link group they belong to
+  stats                         SMC statistics (successful handshakes, bytes)
+  fallback                      fallbacks to TCP, in total and by reason
+  ueid [show]                   the user-defined EID table
+  ueid add|del UEID             add or remove a UEID (A-Z 0-9 . -, up to 32)
+  ueid flush                    empty the UEID table
+  pnet [show]                   the PNET table
+  pnet add PNETID --eth NETDEV  map a network device to a PNET ID
+  pnet add PNETID --ib DEV [--port N]
+                                map an RDMA device port (default 1) to a PNET ID
+  pnet del PNETID               remove every entry of a PNET ID
+  pnet flush                    empty the PNET table)";
+
+struct Options {
+	bool json = false;
+	std::string record;
+	std::string eth;
+	std::string ib;
+	uint8_t port = 1;
+};
+
+void need_args(const std::vector<std::string> &args, size_t n, const std::string &usage)
+{
+	if (args.size() != n)
+		throw UsageError("expected: smcctl " + usage);
+}
+
+template <typename T>
+void emit(const Options &opt, const T &value, void (*render)(std::ostream &, const T &))
+{
+	if (opt.json)
+		std::cout << nlohmann::json(value).dump(2) << "\n";
+	else
+		render(std::cout, value);
+}
+
+int run(const Options &opt, const std::vector<std::string> &args)
+{
+	GenlSocket sock;
+	std::ofstream record;
+	if (!opt.record.empty()) {
+		record.open(opt.record, std::ios::app);
+		if (!record)
+			throw Error("cannot open record file " + opt.record);
+		// One line per received message: command, then the message in hex.
+		sock.set_recorder([&record](uint8_t cmd, const NetlinkMessage &m) {
+			record << unsigned(cmd) << ' ';
+			char hex[3];
+			for (uint8_t b : m.bytes) {
+				std::snprintf(hex, sizeof(hex), "%02x", b);
+				record << hex;
+			}
+			record << '\n';
+		});
+	}
+	SmcNetlink smc(sock);
+	const std::string &cmd = args[0];
+	const std::string sub = args.size() > 1 ? args[1] : "show";
+
+	if (cmd == "info") {
+		need_args(args, 1, "info");
+		emit(opt, smc.sys_info(), render_sys_info);
+	} else if (cmd == "device" || cmd == "dev") {
+		need_args(args, 1, "device");
+		emit(opt, smc.smcr_devices(), render_devices);
+	} else if (cmd == "linkgroup" || cmd == "lgr") {
+		need_args(args, 1, "linkgroup");
+		emit(opt, smc.link_groups(), render_link_groups);
+	} else if (cmd == "link") {
+		need_args(args, 1, "link");
+		emit(opt, smc.links().links, render_links);
+	} else if (cmd == "stats") {
+		need_args(args, 1, "stats");
+		emit(opt, smc.stats(), render_stats);
+	} else if (cmd == "fallback") {
+		need_args(args, 1, "fallback");
+		emit(opt, smc.fallback_stats(), render_fallbacks);
+	} else if (cmd == "ueid") {
+		if (sub == "show") {
+			auto ueids = smc.ueids();
+			if (opt.json)
+				std::cout << nlohmann::json(ueids).dump(2) << "\n";
+			else
+				for (const auto &u : ueids)
+					std::cout << u << "\n";
+		} else if (sub == "add") {
+			need_args(args, 3, "ueid add UEID");
+			smc.add_ueid(args[2]);
+		} else if (sub == "del") {
+			need_args(args, 3, "ueid del UEID");
+			smc.remove_ueid(args[2]);
+		} else if (sub == "flush") {
+			need_args(args, 2, "ueid flush");
+			smc.flush_ueids();
+		} else {
+			throw UsageError("unknown ueid command '" + sub + "'");
+		}
+	} else if (cmd == "pnet") {
+		if (sub == "show") {
+			emit(opt, smc.pnet_entries(), render_pnet);
+		} else if (sub == "add") {
+			need_args(args, 3, "pnet add PNETID --eth NETDEV | --ib DEV [--port N]");
+			if (opt.eth.empty() == opt.ib.empty())
+				throw UsageError("pnet add needs exactly one of --eth and --ib");
+			if (!opt.eth.empty())
+				smc.pnet_add_eth(args[2], opt.eth);
+			else
+				smc.pnet_add_ib(args[2], opt.ib, opt.port);
+		} else if (sub == "del") {
+			need_args(args, 3, "pnet del PNETID");
+			smc.pnet_remove(args[2]);
+		} else if (sub == "flush") {
+			need_args(args, 2, "pnet flush");
+			smc.pnet_flush();
+		} else {
+			throw UsageError("unknown pnet command '" + sub + "'");
+		}
+	} else {
+		throw UsageError("unknown command '" + cmd + "'");
+	}
+	return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	Options opt;
+	ArgParser parser("smcctl", kSynopsis);
+	parser.flag("--json", "print JSON instead of a table", [&] { opt.json = true; });
+	parser.option("--record", "FILE", "append every netlink reply (hex) to FILE",
+		      [&](const std::string &v) { opt.record = v; });
+	parser.option("--eth", "NETDEV", "pnet add: the network device",
+		      [&](const std::string &v) { opt.eth = v; });
+	parser.option("--ib", "DEV", "pnet add: the RDMA device", [&](const std::string &v) { opt.ib = v; });
+	parser.option("--port", "N", "pnet add: the RDMA device port (1 or 2)", [&](const std::string &v) {
+		opt.port = static_cast<uint8_t>(parse_integer("--port", v, 1, 2));
+	});
+	try {
+		auto args = parser.parse(argc, argv);
+		if (parser.help_requested()) {
+			std::cout << parser.usage();
+			return 0;
+		}
+		if (args.empty())
+			throw UsageError("no command given");
+		return run(opt, args);
+	} catch (const UsageError &e) {
+		std::cerr << "smcctl: " << e.what() << "\n" << "see 'smcctl --help'\n";
+		return 2;
+	} catch (const std::exception &e) {
+		std::cerr << "smcctl: " << e.what() << "\n";
+		return 1;
+	}
+}
