@@ -159,8 +159,11 @@ LinkGroup parse_link_group(const NetlinkMessage &msg)
 		Attrs v2 = lgr.nested(SMC_NLA_LGR_R_V2_COMMON, SMC_NLA_LGR_V2_MAX);
 		g.v2_version = v2.u8(SMC_NLA_LGR_V2_VER);
 		g.v2_release = v2.u8(SMC_NLA_LGR_V2_REL);
-		g.negotiated_eid = v2.str(SMC_NLA_LGR_V2_NEG_EID);
-		g.peer_host = v2.str(SMC_NLA_LGR_V2_PEER_HOST);
+		// Both are blank-padded to 32 characters in the kernel.
+		if (auto eid = v2.str(SMC_NLA_LGR_V2_NEG_EID))
+			g.negotiated_eid = eid->substr(0, eid->find_last_not_of(' ') + 1);
+		if (auto host = v2.str(SMC_NLA_LGR_V2_PEER_HOST))
+			g.peer_host = host->substr(0, host->find_last_not_of(' ') + 1);
 	}
 	if (lgr.has(SMC_NLA_LGR_R_V2)) {
 		Attrs v2 = lgr.nested(SMC_NLA_LGR_R_V2, SMC_NLA_LGR_R_V2_MAX);

@@ -54,13 +54,13 @@ nlohmann::json options_json(const TrafficOptions &o)
 			    {"family", family_name(o.family)},
 			    {"host", o.host},
 			    {"port", o.port},
-			    {"mode", mode_name(o.mode)},
 			    {"threads", o.threads},
 			    {"seed", o.seed}};
 	if (o.server) {
 		j["exit_after"] = o.exit_after;
 		return j;
 	}
+	j["mode"] = mode_name(o.mode);
 	j["connections"] = o.connections;
 	j["duration"] = o.duration;
 	j["connect_timeout"] = o.connect_timeout;

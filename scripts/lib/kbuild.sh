@@ -15,7 +15,8 @@ kbuild_export() {
 	[ -z "$outside" ] || die "$rev changes files outside $moddir and include/, which an out-of-tree build cannot take: $outside"
 	headers=$(git -C "$KERNEL_TREE" diff --name-only --diff-filter=AM base "$rev" -- include)
 	rm -rf "$out"
-	mkdir -p "$out"
+	# Both overlay directories exist even when empty: W=1 warns about missing ones.
+	mkdir -p "$out/include/uapi"
 	# shellcheck disable=SC2086 # word splitting of the header list is intended
 	git -C "$KERNEL_TREE" archive "$rev" "$moddir" $headers | tar -x -C "$out"
 }

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+# smc-scale: SMC-R CQ spreading for net/smc, its testbed and its harness.
+# Run 'make help' for the targets. Everything is cached under $(SMC_CACHE).
+SHELL := /bin/bash
+SMC_CACHE ?= /var/cache/smc-scale
+export SMC_CACHE
+HARNESS_BUILD := build/harness
+JOBS := $(shell nproc)
+
+.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit \
+	series-check guest-tests guest-tests-only check clean
+
+help:
+	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
+	@echo "make check         all tests: unit, series check, guest tests (what CI runs)"
+	@echo "make deps          install the Debian packages of ci/packages.txt"
+	@echo "make kernel        fetch the Debian 6.1 image, headers and source (one version)"
+	@echo "make tree          git tree of linux-source-6.1 with net-smc-patches/ applied"
+	@echo "make modules       smc.ko (stock, patched) and the testbed rdma_rxe.ko"
+	@echo "make harness       the C++ harness (build/harness)"
+	@echo "make unit          the harness unit tests"
+	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
+	@echo "make guest-tests   the tests that run inside the two guests"
+	@echo "make clean         remove build/ (the cache in $(SMC_CACHE) stays)"
+
+deps:
+	scripts/install-deps
+
+kernel: deps
+	scripts/kernel-fetch
+
+tree: kernel tree-only
+tree-only:
+	scripts/kernel-tree
+
+modules: tree modules-only
+modules-only:
+	scripts/kernel-modules
+
+harness: deps
+	cmake -S harness -B $(HARNESS_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(HARNESS_BUILD) -j$(JOBS)
+
+build: modules harness
+	scripts/initramfs >/dev/null
+
+demo: build
+	scripts/demo
+
+unit: harness
+	ctest --test-dir $(HARNESS_BUILD) --output-on-failure -j$(JOBS)
+
+series-check:
+	scripts/series-check
+
+guest-tests: build guest-tests-only
+guest-tests-only:
+	scripts/guest-tests
+
+check:
+	ci/check
+
+clean:
+	rm -rf build

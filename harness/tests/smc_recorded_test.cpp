@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+// The parsers on replies a real 6.1 kernel sent in the testbed (tests/data).
+#include "error.hpp"
+#include "nl_attrs.hpp"
+#include "recorded.hpp"
+#include "smc_json.hpp"
+#include "smc_netlink.hpp"
+#include "smc_render.hpp"
+
+#include <linux/smc.h>
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+using namespace smcscale;
+using smcscale::test::load_recording;
+
+class SmcrClientRecording : public ::testing::Test {
+protected:
+	test::Recording rec = load_recording("smcr-client-6.1.rec");
+};
+
+TEST_F(SmcrClientRecording, SysInfo)
+{
+	ASSERT_EQ(rec["info"].size(), 1u);
+	SysInfo s = parse_sys_info(rec["info"][0]);
+	EXPECT_EQ(s.version, 2);
+	EXPECT_TRUE(s.smcr_v2);
+	EXPECT_EQ(s.local_host, "smcvm-client");
+}
+
+TEST_F(SmcrClientRecording, Device)
+{
+	ASSERT_EQ(rec["device"].size(), 1u);
+	SmcrDevice d = parse_smcr_device(rec["device"][0]);
+	EXPECT_EQ(d.ib_name, "rxe0");
+	EXPECT_FALSE(d.pci_id.has_value()); // rxe has no PCI parent
+	ASSERT_EQ(d.ports.size(), 1u);
+	EXPECT_EQ(d.ports[0].port, 1);
+	EXPECT_EQ(d.ports[0].pnetid, "SMCNET");
+	EXPECT_TRUE(d.ports[0].pnetid_by_user);
+	EXPECT_EQ(d.ports[0].state, 1);
+	EXPECT_EQ(d.ports[0].link_count, 1u);
+}
+
+TEST_F(SmcrClientRecording, LinkGroupsAndLinks)
+{
+	LinkDump groups = parse_link_dump(rec["linkgroup"]);
+	ASSERT_EQ(groups.groups.size(), 1u);
+	EXPECT_TRUE(groups.links.empty());
+	const LinkGroup &g = groups.groups[0];
+	EXPECT_EQ(g.role, 0); // client
+	EXPECT_EQ(g.pnetid, "SMCNET");
+	ASSERT_TRUE(g.v2_version.has_value());
+	EXPECT_EQ(*g.v2_version, 2);
+	ASSERT_TRUE(g.negotiated_eid.has_value());
+	EXPECT_EQ(*g.negotiated_eid, "SMC-SCALE-TESTBED");
+	EXPECT_EQ(g.peer_host.value_or(""), "smcvm-server");
+	ASSERT_TRUE(g.v2_direct.has_value());
+	EXPECT_TRUE(*g.v2_direct);
+
+	LinkDump links = parse_link_dump(rec["link"]);
+	ASSERT_EQ(links.groups.size(), 1u);
+	ASSERT_EQ(links.links.size(), 1u);
+	const Link &l = links.links[0];
+	EXPECT_EQ(l.lgr_id, g.id);
+	EXPECT_EQ(l.link_id, 1);
+	EXPECT_EQ(l.state, 3u); // SMC_LNK_ACTIVE
+	EXPECT_EQ(l.ib_device, "rxe0");
+	EXPECT_EQ(l.ib_port, 1);
+	EXPECT_EQ(l.gid, "0000:0000:0000:0000:0000:ffff:0a00:0002");
+	EXPECT_EQ(l.peer_gid, "0000:0000:0000:0000:0000:ffff:0a00:0001");
+}
+
+TEST_F(SmcrClientRecording, Stats)
+{
+	ASSERT_EQ(rec["stats"].size(), 1u);
+	Stats s = parse_stats(rec["stats"][0]);
+	EXPECT_EQ(s.smcr.client_v2_success, 2u);
+	EXPECT_EQ(s.smcr.client_v1_success, 0u);
+	EXPECT_GT(s.smcr.tx_bytes, 0u);
+	EXPECT_GT(s.smcr.rx_bytes, 0u);
+	EXPECT_EQ(s.smcd.client_v2_success, 0u);
+}
+
+TEST_F(SmcrClientRecording, NoFallbackIsAnEmptyDump)
+{
+	EXPECT_TRUE(rec["fallback"].empty());
+	FallbackStats f = parse_fallback_stats(rec["fallback"]);
+	EXPECT_EQ(f.client_total, 0u);
+	EXPECT_EQ(f.server_total, 0u);
+}
+
+TEST_F(SmcrClientRecording, UeidAndPnet)
+{
+	ASSERT_EQ(rec["ueid"].size(), 1u);
+	EXPECT_EQ(parse_ueid(rec["ueid"][0]), "SMC-SCALE-TESTBED");
+	ASSERT_EQ(rec["pnet"].size(), 2u);
+	PnetEntry eth = parse_pnet_entry(rec["pnet"][0]);
+	PnetEntry ib = parse_pnet_entry(rec["pnet"][1]);
+	EXPECT_EQ(eth.pnetid, "SMCNET");
+	EXPECT_EQ(eth.eth_name, "eth0");
+	EXPECT_EQ(eth.ib_port, 0xff);
+	EXPECT_EQ(ib.ib_name, "rxe0");
+	EXPECT_EQ(ib.ib_port, 1);
+	EXPECT_EQ(ib.eth_name, "n/a");
+}
+
+TEST_F(SmcrClientRecording, RendersTablesAndJson)
+{
+	std::ostringstream out;
+	render_devices(out, {parse_smcr_device(rec["device"][0])});
+	EXPECT_EQ(out.str(), "IB-DEV  PORT  STATE   PNETID   NETDEV  LINKS  CRIT  PCI-ID\n"
+			     "rxe0    1     active  SMCNET*  -       1      yes   -\n");
+	nlohmann::json j = parse_link_dump(rec["link"]).links;
+	EXPECT_EQ(j[0]["ib_device"], "rxe0");
+	EXPECT_EQ(j[0]["state"], 3);
+}
+
+TEST(FallbackRecording, ReasonsAndTotals)
+{
+	auto rec = load_recording("fallback-client-6.1.rec");
+	FallbackStats f = parse_fallback_stats(rec["fallback"]);
+	EXPECT_EQ(f.client_total, 2u);
+	EXPECT_EQ(f.server_total, 0u);
+	ASSERT_EQ(f.reasons.size(), 1u);
+	EXPECT_FALSE(f.reasons[0].server);
+	EXPECT_EQ(f.reasons[0].code, 0x03010000u);
+	EXPECT_EQ(f.reasons[0].count, 2u);
+	EXPECT_EQ(fallback_reason_name(f.reasons[0].code), "peer does not offer SMC");
+}
+
+TEST(MalformedReplies, AreErrorsNotCrashes)
+{
+	auto rec = load_recording("smcr-client-6.1.rec");
+	NetlinkMessage m = rec["device"][0];
+	// Truncated below its own length field.
+	NetlinkMessage cut = m;
+	cut.bytes.resize(m.bytes.size() / 2);
+	EXPECT_THROW(parse_smcr_device(cut), Error);
+	// Shorter than the headers.
+	NetlinkMessage tiny;
+	tiny.bytes.assign(8, 0);
+	EXPECT_THROW(parse_smcr_device(tiny), Error);
+	// A reply of another command is rejected by the link dump parser.
+	EXPECT_THROW(parse_link_dump(rec["stats"]), Error);
+	// A link before any link group.
+	std::vector<NetlinkMessage> only_link{rec["link"][1]};
+	EXPECT_THROW(parse_link_dump(only_link), Error);
+}
