@@ -58,6 +58,28 @@ Attrs Attrs::nested(int type, int maxtype) const
 	return Attrs(std::move(tb), what_);
 }
 
+std::vector<Attrs> Attrs::nested_list(int type, int entry, int maxtype) const
+{
+	std::vector<Attrs> out;
+	nlattr *nest = get(type, 0);
+	if (!nest)
+		return out;
+	nlattr *pos;
+	int rem;
+	nla_for_each_nested(pos, nest, rem)
+	{
+		if (nla_type(pos) != entry)
+			continue;
+		std::vector<nlattr *> tb(maxtype + 1, nullptr);
+		int rc = nla_parse_nested(tb.data(), maxtype, pos, nullptr);
+		if (rc < 0)
+			throw Error(what_ + ": malformed entry of list attribute " + std::to_string(type) +
+				    ": " + nl_geterror(rc));
+		out.push_back(Attrs(std::move(tb), what_));
+	}
+	return out;
+}
+
 nlattr *Attrs::get(int type, size_t min_len) const
 {
 	if (type < 0 || static_cast<size_t>(type) >= tb_.size() || !tb_[type])

@@ -21,6 +21,9 @@ public:
 	static Attrs of_message(const NetlinkMessage &msg, int maxtype, const char *what);
 	// The attributes nested in attribute 'type' of this set; empty when absent.
 	Attrs nested(int type, int maxtype) const;
+	// A list nest: every attribute of type 'entry' inside attribute 'type', each
+	// parsed as a nest of its own.
+	std::vector<Attrs> nested_list(int type, int entry, int maxtype) const;
 
 	bool has(int type) const;
 	std::optional<uint8_t> u8(int type) const;

@@ -28,9 +28,25 @@ void to_json(nlohmann::json &j, const SmcrPort &v)
 	     {"link_count", v.link_count}};
 }
 
+void to_json(nlohmann::json &j, const SmcrCq &v)
+{
+	j = {{"direction", v.send ? "send" : "recv"},
+	     {"index", v.index},
+	     {"vector", v.vector},
+	     {"entries", v.entries},
+	     {"load", v.load},
+	     {"completions", v.completions},
+	     {"tasklet_runs", v.tasklet_runs},
+	     {"budget_hits", v.budget_hits}};
+}
+
 void to_json(nlohmann::json &j, const SmcrDevice &v)
 {
 	j = {{"ib_name", v.ib_name}, {"critical", v.critical}, {"ports", v.ports}};
+	put_optional(j, "comp_vectors", v.comp_vectors);
+	put_optional(j, "cq_pairs", v.cq_pairs);
+	if (v.reports_cqs())
+		j["cqs"] = v.cqs;
 	put_optional(j, "pci_id", v.pci_id);
 	put_optional(j, "pci_vendor", v.pci_vendor);
 	put_optional(j, "pci_device", v.pci_device);
@@ -57,6 +73,8 @@ void to_json(nlohmann::json &j, const Link &v)
 	     {"netdev_ifindex", v.netdev_ifindex}, {"uid", v.uid},
 	     {"peer_uid", v.peer_uid},	   {"gid", v.gid},
 	     {"peer_gid", v.peer_gid}};
+	put_optional(j, "send_cq", v.send_cq);
+	put_optional(j, "recv_cq", v.recv_cq);
 }
 
 void to_json(nlohmann::json &j, const TechStats &v)

@@ -10,6 +10,7 @@ namespace smcscale {
 
 void to_json(nlohmann::json &j, const SysInfo &v);
 void to_json(nlohmann::json &j, const SmcrPort &v);
+void to_json(nlohmann::json &j, const SmcrCq &v);
 void to_json(nlohmann::json &j, const SmcrDevice &v);
 void to_json(nlohmann::json &j, const LinkGroup &v);
 void to_json(nlohmann::json &j, const Link &v);

@@ -3,6 +3,7 @@
 
 #include "error.hpp"
 #include "nl_attrs.hpp"
+#include "smc_uapi_cq.h"
 
 #include <linux/smc.h>
 #include <netlink/attr.h>
@@ -110,7 +111,7 @@ SysInfo parse_sys_info(const NetlinkMessage &msg)
 SmcrDevice parse_smcr_device(const NetlinkMessage &msg)
 {
 	Attrs dev = Attrs::of_message(msg, SMC_GEN_MAX, "SMC-R device")
-			    .nested(SMC_GEN_DEV_SMCR, SMC_NLA_DEV_MAX);
+			    .nested(SMC_GEN_DEV_SMCR, SMC_NLA_DEV_MAX_WITH_CQS);
 	SmcrDevice d;
 	d.ib_name = dev.str_or(SMC_NLA_DEV_IB_NAME, "");
 	if (d.ib_name.empty())
@@ -132,6 +133,24 @@ SmcrDevice parse_smcr_device(const NetlinkMessage &msg)
 		port.valid = p.u8_or(SMC_NLA_DEV_PORT_VALID, 0);
 		port.link_count = p.u32_or(SMC_NLA_DEV_PORT_LNK_CNT, 0);
 		d.ports.push_back(port);
+	}
+	d.comp_vectors = dev.u32(SMC_NLA_DEV_COMP_VECTORS);
+	d.cq_pairs = dev.u32(SMC_NLA_DEV_CQ_CNT);
+	for (const Attrs &c : dev.nested_list(SMC_NLA_DEV_CQS, SMC_NLA_DEV_CQS_ENTRY, SMC_NLA_CQ_MAX)) {
+		SmcrCq cq;
+		auto dir = c.u8(SMC_NLA_CQ_DIR);
+		auto index = c.u32(SMC_NLA_CQ_INDEX);
+		if (!dir || !index)
+			throw Error("SMC-R device " + d.ib_name + ": CQ entry without direction or index");
+		cq.send = *dir == SMC_CQ_DIR_SEND;
+		cq.index = *index;
+		cq.vector = c.u32_or(SMC_NLA_CQ_VECTOR, 0);
+		cq.entries = c.u32_or(SMC_NLA_CQ_ENTRIES, 0);
+		cq.load = c.u32_or(SMC_NLA_CQ_LOAD, 0);
+		cq.completions = c.u64_or(SMC_NLA_CQ_COMPLETIONS, 0);
+		cq.tasklet_runs = c.u64_or(SMC_NLA_CQ_TASKLET_RUNS, 0);
+		cq.budget_hits = c.u64_or(SMC_NLA_CQ_BUDGET_HITS, 0);
+		d.cqs.push_back(cq);
 	}
 	return d;
 }
@@ -176,7 +195,7 @@ LinkGroup parse_link_group(const NetlinkMessage &msg)
 Link parse_link(const NetlinkMessage &msg, uint32_t lgr_id)
 {
 	Attrs a = Attrs::of_message(msg, SMC_GEN_MAX, "SMC-R link")
-			  .nested(SMC_GEN_LINK_SMCR, SMC_NLA_LINK_MAX);
+			  .nested(SMC_GEN_LINK_SMCR, SMC_NLA_LINK_MAX_WITH_CQS);
 	Link l;
 	l.lgr_id = lgr_id;
 	l.link_id = a.u8_or(SMC_NLA_LINK_ID, 0);
@@ -189,6 +208,8 @@ Link parse_link(const NetlinkMessage &msg, uint32_t lgr_id)
 	l.peer_uid = a.u32_or(SMC_NLA_LINK_PEER_UID, 0);
 	l.gid = a.str_or(SMC_NLA_LINK_GID, "");
 	l.peer_gid = a.str_or(SMC_NLA_LINK_PEER_GID, "");
+	l.send_cq = a.u32(SMC_NLA_LINK_SEND_CQ);
+	l.recv_cq = a.u32(SMC_NLA_LINK_RECV_CQ);
 	return l;
 }
 

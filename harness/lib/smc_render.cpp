@@ -57,13 +57,17 @@ std::string netdev_name(uint32_t ifindex)
 
 void render_devices(std::ostream &out, const std::vector<SmcrDevice> &devices)
 {
-	Table t({"IB-DEV", "PORT", "STATE", "PNETID", "NETDEV", "LINKS", "CRIT", "PCI-ID"});
+	// CQ-PAIRS/VECTORS come from the CQ-spreading series; "-" on a stock kernel.
+	Table t({"IB-DEV", "PORT", "STATE", "PNETID", "NETDEV", "LINKS", "CRIT", "PCI-ID", "CQ-PAIRS",
+		 "VECTORS"});
+	auto opt = [](const std::optional<uint32_t> &v) { return v ? std::to_string(*v) : std::string("-"); };
 	for (const SmcrDevice &d : devices)
 		for (const SmcrPort &p : d.ports)
 			t.add({d.ib_name, std::to_string(p.port), p.state == 1 ? "active" : "inactive",
 			       p.pnetid.empty() ? "-" : p.pnetid + (p.pnetid_by_user ? "*" : ""),
 			       netdev_name(p.netdev_ifindex), std::to_string(p.link_count),
-			       d.critical ? "yes" : "no", d.pci_id.value_or("-")});
+			       d.critical ? "yes" : "no", d.pci_id.value_or("-"), opt(d.cq_pairs),
+			       opt(d.comp_vectors)});
 	t.print(out);
 }
 
@@ -80,11 +84,13 @@ void render_link_groups(std::ostream &out, const std::vector<LinkGroup> &groups)
 
 void render_links(std::ostream &out, const std::vector<Link> &links)
 {
-	Table t({"LG-ID", "LINK", "STATE", "CONNS", "IB-DEV", "PORT", "NETDEV", "GID", "PEER-GID"});
+	Table t({"LG-ID", "LINK", "STATE", "CONNS", "IB-DEV", "PORT", "NETDEV", "SEND-CQ", "RECV-CQ", "GID",
+		 "PEER-GID"});
+	auto opt = [](const std::optional<uint32_t> &v) { return v ? std::to_string(*v) : std::string("-"); };
 	for (const Link &l : links)
 		t.add({hex32(l.lgr_id), std::to_string(l.link_id), link_state(l.state),
 		       std::to_string(l.connections), l.ib_device, std::to_string(l.ib_port),
-		       netdev_name(l.netdev_ifindex), l.gid, l.peer_gid});
+		       netdev_name(l.netdev_ifindex), opt(l.send_cq), opt(l.recv_cq), l.gid, l.peer_gid});
 	t.print(out);
 }
 

@@ -28,6 +28,18 @@ struct SmcrPort {
 	uint32_t link_count = 0;
 };
 
+// One completion queue of a device, as the CQ-spreading series reports it.
+struct SmcrCq {
+	bool send = true;	// direction
+	uint32_t index = 0;	// in the device's send or recv array
+	uint32_t vector = 0;	// completion vector
+	uint32_t entries = 0;	// size
+	uint32_t load = 0;	// links (QPs) using it
+	uint64_t completions = 0;
+	uint64_t tasklet_runs = 0;
+	uint64_t budget_hits = 0; // tasklet runs that used up the poll budget
+};
+
 struct SmcrDevice {
 	std::string ib_name;
 	bool critical = false;
@@ -35,6 +47,12 @@ struct SmcrDevice {
 	std::optional<uint16_t> pci_vendor;
 	std::optional<uint16_t> pci_device;
 	std::vector<SmcrPort> ports;
+	// Present only with the CQ-spreading series (absent on a stock kernel).
+	std::optional<uint32_t> comp_vectors;
+	std::optional<uint32_t> cq_pairs; // 0 until the first link on the device
+	std::vector<SmcrCq> cqs;	  // empty also when the table did not fit
+
+	bool reports_cqs() const { return cq_pairs.has_value(); }
 };
 
 struct LinkGroup {
@@ -66,6 +84,9 @@ struct Link {
 	uint32_t peer_uid = 0;
 	std::string gid;
 	std::string peer_gid;
+	// Present only with the CQ-spreading series.
+	std::optional<uint32_t> send_cq;
+	std::optional<uint32_t> recv_cq;
 };
 
 struct LinkDump {

@@ -30,6 +30,7 @@ struct TrafficOptions {
 	uint64_t requests = 0;	// per connection; 0: run for 'duration'
 	double duration = 5.0;	// seconds of traffic (client)
 	double connect_timeout = 30.0;
+	uint32_t connect_parallel = 16; // connects in flight per thread
 	uint64_t seed = 1;
 	uint64_t stream_bytes = 0; // per connection in stream mode; 0: run for 'duration'
 	uint64_t exit_after = 0;   // server: exit after this many connections ended

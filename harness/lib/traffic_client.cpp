@@ -166,18 +166,21 @@ void ClientWorker::on_connect_event(Connection &c)
 void ClientWorker::connect_all()
 {
 	auto stall_since = Clock::now();
-	for (auto &c : conns_)
-		start_connect(*c);
 	for (;;) {
 		bool pending = false;
+		uint32_t in_flight = 0;
 		auto next_retry = Clock::now() + std::chrono::milliseconds(100);
+		for (auto &c : conns_)
+			in_flight += c->state == Connection::State::connecting;
 		for (auto &c : conns_) {
 			if (c->state == Connection::State::waiting_retry) {
 				pending = true;
-				if (Clock::now() >= c->retry_at)
-					start_connect(*c);
-				else
+				if (Clock::now() < c->retry_at) {
 					next_retry = std::min(next_retry, c->retry_at);
+				} else if (in_flight < opt_.connect_parallel) {
+					start_connect(*c);
+					in_flight += c->state == Connection::State::connecting;
+				}
 			} else if (c->state == Connection::State::connecting) {
 				pending = true;
 			}

@@ -76,6 +76,10 @@ bool parse_traffic_options(int argc, char **argv, TrafficOptions &opt, std::stri
 		 [&](const std::string &v) {
 			 opt.connect_timeout = parse_seconds("--connect-timeout", v, 0.001, 3600);
 		 });
+	p.option("--connect-parallel", "N", "client: connects in flight per thread (default 16)",
+		 [&](const std::string &v) {
+			 opt.connect_parallel = static_cast<uint32_t>(parse_integer("--connect-parallel", v, 1, 65536));
+		 });
 	p.option("--seed", "N", "payload seed (default 1)", [&](const std::string &v) {
 		opt.seed = static_cast<uint64_t>(parse_integer("--seed", v, 0, std::numeric_limits<int64_t>::max()));
 	});

@@ -64,6 +64,7 @@ nlohmann::json options_json(const TrafficOptions &o)
 	j["connections"] = o.connections;
 	j["duration"] = o.duration;
 	j["connect_timeout"] = o.connect_timeout;
+	j["connect_parallel"] = o.connect_parallel;
 	if (o.mode == TrafficMode::request_response) {
 		j["request_size"] = o.request_size;
 		j["response_size"] = o.response_size;

@@ -111,8 +111,8 @@ TEST_F(SmcrClientRecording, RendersTablesAndJson)
 {
 	std::ostringstream out;
 	render_devices(out, {parse_smcr_device(rec["device"][0])});
-	EXPECT_EQ(out.str(), "IB-DEV  PORT  STATE   PNETID   NETDEV  LINKS  CRIT  PCI-ID\n"
-			     "rxe0    1     active  SMCNET*  -       1      yes   -\n");
+	EXPECT_EQ(out.str(), "IB-DEV  PORT  STATE   PNETID   NETDEV  LINKS  CRIT  PCI-ID  CQ-PAIRS  VECTORS\n"
+			     "rxe0    1     active  SMCNET*  -       1      yes   -       -         -\n");
 	nlohmann::json j = parse_link_dump(rec["link"]).links;
 	EXPECT_EQ(j[0]["ib_device"], "rxe0");
 	EXPECT_EQ(j[0]["state"], 3);
