@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0
+// smc_guest_tests: GoogleTest suite that runs inside the testbed guests (scripts/guest-gtest)
+// or between two real SMC-R hosts. The server host runs the traffic servers first and
+// this suite with --role server after they exit; the client host runs it with
+// --role client --peer ADDR. Tests skip, with the reason, where the host cannot do
+// SMC-R (no AF_SMC, no SMC netlink family, no SMC-R device, no peer).
+//
+//   smc_guest_tests --role client|server [--peer ADDR] [--connections N]
+//                   [--variant stock|patched] [gtest options]
+#include "args.hpp"
+#include "cq_balance.hpp"
+#include "genl_socket.hpp"
+#include "net.hpp"
+#include "smc_netlink.hpp"
+#include "traffic.hpp"
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+using namespace smcscale;
+
+namespace {
+
+struct Config {
+	std::string role;
+	std::string peer;
+	uint32_t connections = 300;
+	std::string variant; // expected smc module: "stock", "patched" or "" (unknown)
+	uint16_t port = 5555;	     // smc-traffic server
+	uint16_t preload_port = 5556; // the TCP smc-traffic server run under smc-run
+	uint32_t preload_connections = 4;
+};
+Config g_config;
+
+// SMC puts at most this many connections into one link group (SMC_RMBS_PER_LGR_MAX).
+constexpr uint32_t kConnsPerLinkGroup = 255;
+
+// Why this host cannot run the tests, or "" when it can.
+std::string smcr_unavailable()
+{
+	int fd = ::socket(AF_SMC, SOCK_STREAM, 0);
+	if (fd < 0)
+		return "the kernel has no AF_SMC (is the smc module loaded?)";
+	::close(fd);
+	try {
+		GenlSocket sock;
+		SmcNetlink smc(sock);
+		if (smc.smcr_devices().empty())
+			return "SMC sees no SMC-R (RDMA) device";
+	} catch (const std::exception &e) {
+		return std::string("SMC netlink: ") + e.what();
+	}
+	return "";
+}
+
+// gtest's JSON report leaves out skip messages; the runner reads this property.
+#define SKIP_BECAUSE(reason)                                   \
+	do {                                                   \
+		const std::string why_ = (reason);             \
+		::testing::Test::RecordProperty("skip_reason", why_); \
+		GTEST_SKIP() << why_;                          \
+	} while (0)
+
+#define CLIENT_ONLY()                                  \
+	do {                                           \
+		if (g_config.role != "client")         \
+			SKIP_BECAUSE("client-side test"); \
+	} while (0)
+
+#define SERVER_ONLY()                                  \
+	do {                                           \
+		if (g_config.role != "server")         \
+			SKIP_BECAUSE("server-side test"); \
+	} while (0)
+
+class SmcTest : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		static const std::string why = smcr_unavailable();
+		if (!why.empty())
+			SKIP_BECAUSE(why);
+		if (g_config.role == "client" && g_config.peer.empty())
+			SKIP_BECAUSE("no --peer given");
+		sock_ = std::make_unique<GenlSocket>();
+		smc_ = std::make_unique<SmcNetlink>(*sock_);
+	}
+	size_t link_groups_of_this_role()
+	{
+		size_t n = 0;
+		for (const LinkGroup &g : smc_->link_groups())
+			n += (g.role == 1) == (g_config.role == "server");
+		return n;
+	}
+
+	std::unique_ptr<GenlSocket> sock_;
+	std::unique_ptr<SmcNetlink> smc_;
+};
+
+// ---- traffic (client side runs it, server side checks what it served) ----
+
+class Traffic : public SmcTest {};
+
+TEST_F(Traffic, ManyConnectionsEveryByteVerifiedNoFallback)
+{
+	CLIENT_ONLY();
+	const Stats before = smc_->stats();
+	const FallbackStats fb_before = smc_->fallback_stats();
+	TrafficOptions o;
+	o.host = g_config.peer;
+	o.port = g_config.port;
+	o.connections = g_config.connections;
+	o.threads = 2;
+	o.requests = 3;
+	o.request_size = 64;
+	o.response_size = 1000;
+	o.connect_timeout = 300;
+	std::atomic<bool> stop{false};
+	const TrafficResult r = run_traffic_client(o, stop);
+	EXPECT_TRUE(r.ok()) << format_key_value(r);
+	EXPECT_EQ(r.connections_completed, g_config.connections);
+	EXPECT_EQ(r.bytes_verified, uint64_t(g_config.connections) * 3 * 1000);
+	const Stats after = smc_->stats();
+	const FallbackStats fb_after = smc_->fallback_stats();
+	EXPECT_EQ(fb_after.client_total, fb_before.client_total) << "connections fell back to TCP";
+	EXPECT_EQ(after.smcr.client_v2_success - before.smcr.client_v2_success, g_config.connections)
+		<< "not every connection was an SMC-Rv2 connection";
+}
+
+TEST_F(Traffic, StreamEveryByteConfirmedByTheServer)
+{
+	CLIENT_ONLY();
+	TrafficOptions o;
+	o.host = g_config.peer;
+	o.port = g_config.port;
+	o.mode = TrafficMode::stream;
+	o.connections = 2;
+	o.stream_bytes = 4 << 20;
+	std::atomic<bool> stop{false};
+	const TrafficResult r = run_traffic_client(o, stop);
+	EXPECT_TRUE(r.ok()) << format_key_value(r);
+	EXPECT_EQ(r.peer_bytes_verified, 2u * (4 << 20));
+}
+
+TEST_F(Traffic, PreloadedTcpProgramUsesSmcR)
+{
+	CLIENT_ONLY();
+	const Stats before = smc_->stats();
+	const std::string bin = SMCSCALE_BUILD_DIR;
+	const std::string cmd = bin + "/smc-run " + bin + "/smc-traffic client --family tcp --host " + g_config.peer +
+				" --port " + std::to_string(g_config.preload_port) + " --connections " +
+				std::to_string(g_config.preload_connections) + " --requests 5 --connect-timeout 60";
+	const int status = std::system((cmd + " >/dev/null").c_str());
+	EXPECT_EQ(status, 0) << cmd;
+	const Stats after = smc_->stats();
+	EXPECT_EQ(after.smcr.client_v2_success - before.smcr.client_v2_success, g_config.preload_connections)
+		<< "the preloaded program's TCP connections did not become SMC-R connections";
+}
+
+TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)
+{
+	SERVER_ONLY();
+	const FallbackStats fb = smc_->fallback_stats();
+	EXPECT_EQ(fb.server_total, 0u);
+	EXPECT_EQ(fb.client_total, 0u);
+	// the rr connections, the stream test's two and the preloaded program's
+	EXPECT_EQ(smc_->stats().smcr.server_v2_success, g_config.connections + 2 + g_config.preload_connections);
+}
+
+TEST_F(Traffic, LinkGroupsSpanTheConnections)
+{
+	const size_t want = (g_config.connections + kConnsPerLinkGroup - 1) / kConnsPerLinkGroup;
+	EXPECT_GE(link_groups_of_this_role(), want)
+		<< g_config.connections << " connections need " << want << " link groups";
+}
+
+// ---- CQ spreading (the series' netlink attributes) ----
+
+class CqBalance : public SmcTest {
+protected:
+	void SetUp() override
+	{
+		SmcTest::SetUp();
+		if (IsSkipped())
+			return;
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (!d.reports_cqs())
+				SKIP_BECAUSE("the smc module reports no CQ attributes (stock net/smc)");
+	}
+	CqBalanceReport check()
+	{
+		CqBalanceOptions o;
+		o.online_cpus = static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN));
+		o.require_completions = true;
+		return check_cq_balance(smc_->smcr_devices(), smc_->links(), o);
+	}
+};
+
+TEST_F(CqBalance, AllChecksPassAfterTraffic)
+{
+	const CqBalanceReport r = check();
+	EXPECT_TRUE(r.passed()) << cq_balance_json(r).dump(2);
+}
+
+TEST_F(CqBalance, EveryCqWithLinksHandledCompletions)
+{
+	for (const DeviceCqReport &d : check().devices) {
+		for (const SmcrCq &cq : d.device.cqs) {
+			if (!cq.load)
+				continue;
+			EXPECT_GT(cq.completions, 0u)
+				<< d.device.ib_name << (cq.send ? " send" : " recv") << " cq " << cq.index;
+		}
+	}
+}
+
+TEST_F(CqBalance, LinksUseDifferentCqsWhenThereAreEnough)
+{
+	for (const DeviceCqReport &d : check().devices) {
+		if (d.links.size() < 2 || *d.device.cq_pairs < 2)
+			continue;
+		EXPECT_NE(d.links[0].send_cq, d.links[1].send_cq);
+		EXPECT_NE(d.links[0].recv_cq, d.links[1].recv_cq);
+	}
+}
+
+// ---- what the stock module must look like ----
+
+TEST_F(SmcTest, StockModuleReportsNoCqAttributes)
+{
+	if (g_config.variant != "stock")
+		SKIP_BECAUSE("only for the stock module");
+	for (const SmcrDevice &d : smc_->smcr_devices())
+		EXPECT_FALSE(d.reports_cqs()) << d.ib_name;
+}
+
+TEST_F(SmcTest, PatchedModuleReportsCqAttributes)
+{
+	if (g_config.variant != "patched")
+		SKIP_BECAUSE("only for the patched module");
+	for (const SmcrDevice &d : smc_->smcr_devices())
+		EXPECT_TRUE(d.reports_cqs()) << d.ib_name;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	::testing::InitGoogleTest(&argc, argv); // takes the --gtest_* options out
+	ArgParser p("smc_guest_tests", "--role client|server [options] [gtest options]");
+	p.option("--role", "client|server", "which side this host is", [](const std::string &v) {
+		if (v != "client" && v != "server")
+			throw UsageError("--role must be client or server");
+		g_config.role = v;
+	});
+	p.option("--peer", "ADDR", "client: the server's address", [](const std::string &v) { g_config.peer = v; });
+	p.option("--connections", "N", "request/response connections (default 300)", [](const std::string &v) {
+		g_config.connections = static_cast<uint32_t>(parse_integer("--connections", v, 1, 65536));
+	});
+	p.option("--variant", "stock|patched", "the smc module the host runs, when known",
+		 [](const std::string &v) { g_config.variant = v; });
+	try {
+		p.parse(argc, argv);
+		if (p.help_requested()) {
+			std::cout << p.usage();
+			return 0;
+		}
+		if (g_config.role.empty())
+			throw UsageError("--role is required");
+	} catch (const UsageError &e) {
+		std::cerr << "smc_guest_tests: " << e.what() << "\n";
+		return 2;
+	}
+	return RUN_ALL_TESTS();
+}
