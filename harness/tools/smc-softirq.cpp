@@ -43,7 +43,7 @@ with at least 1 % of the total. With COMMAND, the exit status is COMMAND's.)";
 int main(int argc, char **argv)
 {
 	double interval = 1.0, duration = 0;
-	bool json = false;
+	bool json = false, quiet = false;
 	std::string output, proc = "/proc";
 	int split = argc;
 	for (int i = 1; i < argc; i++)
@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	p.option("--proc", "DIR", "read stat and softirqs from DIR (default /proc)",
 		 [&](const std::string &v) { proc = v; });
 	p.flag("--json", "print JSON instead of a table", [&] { json = true; });
+	p.flag("--quiet", "print nothing (with --output)", [&] { quiet = true; });
 	try {
 		auto pos = p.parse(split, argv);
 		if (p.help_requested()) {
@@ -119,12 +120,15 @@ int main(int argc, char **argv)
 			if (!f)
 				throw Error("writing " + output + " failed");
 		}
-		if (json)
+		if (!quiet && json)
 			std::cout << j.dump(2) << "\n";
-		else
+		else if (!quiet)
 			render_load(std::cout, report.total);
 		if (child < 0)
 			return 0;
+		// stopped by a signal: the child was ended on our behalf, not a failure of it
+		if (g_stop)
+			return 128 + SIGTERM;
 		if (WIFEXITED(status))
 			return WEXITSTATUS(status);
 		std::cerr << "smc-softirq: " << argv[split + 1] << " was killed by signal " << WTERMSIG(status) << "\n";
