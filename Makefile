@@ -7,8 +7,10 @@ export SMC_CACHE
 HARNESS_BUILD := build/harness
 JOBS := $(shell nproc)
 
+FUZZ_SECONDS ?= 300
+
 .PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit \
-	series-check guest-tests guest-tests-only check clean
+	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
@@ -21,6 +23,7 @@ help:
 	@echo "make unit          the harness unit tests"
 	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
+	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
 	@echo "make clean         remove build/ (the cache in $(SMC_CACHE) stays)"
 
 deps:
@@ -56,6 +59,13 @@ series-check:
 guest-tests: build guest-tests-only
 guest-tests-only:
 	scripts/guest-tests
+
+fuzz: deps
+	scripts/fuzz $(FUZZ_SECONDS)
+
+# the bounded run that 'make check' includes
+fuzz-smoke:
+	scripts/fuzz 10
 
 check:
 	ci/check

@@ -292,11 +292,13 @@ void ServerWorker::run()
 {
 	while (!finished()) {
 		for (const epoll_event &ev : epoll_.wait(100)) {
-			if (ev.data.u64 == kListenToken) {
+			// epoll_event is packed on x86-64: copy the token, do not bind to it
+			const uint64_t token = ev.data.u64;
+			if (token == kListenToken) {
 				accept_all();
 				continue;
 			}
-			auto it = conns_.find(ev.data.u64);
+			auto it = conns_.find(token);
 			if (it != conns_.end())
 				on_event(*it->second);
 		}
