@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct TrafficOptions {
 	uint64_t seed = 1;
 	uint64_t stream_bytes = 0; // per connection in stream mode; 0: run for 'duration'
 	uint64_t exit_after = 0;   // server: exit after this many connections ended
+	bool allow_fallback = false; // a fallback to TCP is not an error
 	bool json = false;
 };
 
@@ -53,6 +55,7 @@ struct TrafficResult {
 	uint64_t peer_bytes_verified = 0; // stream: what the server reported
 	uint64_t errors = 0;
 	std::vector<std::string> error_messages; // the first few
+	std::optional<uint64_t> fallbacks; // smc: connections that fell back to TCP, when known
 	double elapsed = 0;		// seconds of the traffic phase
 	LatencyHistogram latency;	// per request (rr) in ns
 	LatencyHistogram connect_latency; // per connection in ns
@@ -63,8 +66,14 @@ struct TrafficResult {
 };
 
 // Runs the client or the server. 'stop' ends a server (and cuts a client short).
+// With AF_SMC, connections that fell back to TCP (by SMC's statistics) are an error
+// unless allow_fallback is set.
 TrafficResult run_traffic_client(const TrafficOptions &opt, const std::atomic<bool> &stop);
 TrafficResult run_traffic_server(const TrafficOptions &opt, const std::atomic<bool> &stop);
+
+class FallbackWatch;
+// Records the fallbacks 'watch' saw on this side, an error unless allowed.
+void note_fallbacks(TrafficResult &r, const FallbackWatch &watch, bool server_side);
 
 // neper-style "key=value" lines, options first, then results.
 std::string format_key_value(const TrafficResult &r);

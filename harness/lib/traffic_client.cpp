@@ -4,6 +4,7 @@
 // together, and every response byte is checked against the expected stream.
 #include "epoll.hpp"
 #include "error.hpp"
+#include "fallback_watch.hpp"
 #include "payload.hpp"
 #include "traffic.hpp"
 
@@ -440,6 +441,9 @@ void ClientWorker::run_traffic(Clock::time_point deadline, bool timed)
 TrafficResult run_traffic_client(const TrafficOptions &opt, const std::atomic<bool> &stop)
 {
 	const Endpoint ep = parse_endpoint(opt.host, opt.port);
+	std::optional<FallbackWatch> fallbacks;
+	if (opt.family == SocketFamily::smc)
+		fallbacks.emplace();
 	std::vector<std::unique_ptr<ClientWorker>> workers;
 	uint32_t first = 0;
 	for (uint32_t t = 0; t < opt.threads; t++) {
@@ -481,6 +485,8 @@ TrafficResult run_traffic_client(const TrafficOptions &opt, const std::atomic<bo
 			total.add_error("thread " + std::to_string(t) + ": " + thread_errors[t]);
 	}
 	total.elapsed = start == Clock::time_point{} ? 0.0 : std::chrono::duration<double>(end - start).count();
+	if (fallbacks)
+		note_fallbacks(total, *fallbacks, false);
 	return total;
 }
 

@@ -14,8 +14,10 @@ const char *kSynopsis = R"(server|client [options]
   client   connect to --host and run traffic, then report
 
 Each connection starts with a hello that tells the server the mode, sizes and seed;
-both ends verify every payload byte they receive. Results are key=value lines (or JSON)
-that include the options used. The exit status is 0 only when no error occurred.)";
+both ends verify every payload byte they receive. With AF_SMC, SMC's fallback statistics
+show connections that fell back to TCP; that is an error unless --allow-fallback.
+Results are key=value lines (or JSON) that include the options used. The exit status is
+0 only when no error occurred.)";
 
 constexpr uint32_t kMaxMessage = 64u << 20;
 
@@ -87,6 +89,8 @@ bool parse_traffic_options(int argc, char **argv, TrafficOptions &opt, std::stri
 		 [&](const std::string &v) {
 			 opt.exit_after = static_cast<uint64_t>(parse_integer("--exit-after", v, 1, 1 << 30));
 		 });
+	p.flag("--allow-fallback", "smc: connections that fall back to TCP are no error",
+	       [&] { opt.allow_fallback = true; });
 	p.flag("--json", "print JSON instead of key=value lines", [&] { opt.json = true; });
 
 	auto pos = p.parse(argc, argv);

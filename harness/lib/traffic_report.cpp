@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "traffic.hpp"
 
+#include "fallback_watch.hpp"
+
 #include <iomanip>
 #include <sstream>
 
@@ -31,6 +33,17 @@ void TrafficResult::add_error(const std::string &message)
 		error_messages.push_back(message);
 }
 
+void note_fallbacks(TrafficResult &r, const FallbackWatch &watch, bool server_side)
+{
+	const auto d = watch.delta();
+	if (!d)
+		return;
+	r.fallbacks = server_side ? d->server : d->client;
+	if (*r.fallbacks && !r.options.allow_fallback)
+		r.add_error(std::to_string(*r.fallbacks) + " connection(s) fell back to TCP, so SMC was not used (" +
+			    d->reasons + "); --allow-fallback accepts this");
+}
+
 bool TrafficResult::ok() const
 {
 	if (errors)
@@ -51,6 +64,7 @@ const char *mode_name(TrafficMode m)
 nlohmann::json options_json(const TrafficOptions &o)
 {
 	nlohmann::json j = {{"role", o.server ? "server" : "client"},
+			    {"allow_fallback", o.allow_fallback},
 			    {"family", family_name(o.family)},
 			    {"host", o.host},
 			    {"port", o.port},
@@ -96,6 +110,8 @@ nlohmann::json traffic_json(const TrafficResult &r)
 			      {"errors", r.errors},
 			      {"error_messages", r.error_messages},
 			      {"elapsed_s", r.elapsed}};
+	if (r.fallbacks)
+		res["fallbacks"] = *r.fallbacks;
 	if (!r.options.server) {
 		res["qps"] = double(r.requests) / secs;
 		res["throughput_mbit_s"] = double(r.bytes_sent + r.bytes_received) * 8 / secs / 1e6;

@@ -5,6 +5,7 @@
 // and answered with a trailer of what was verified.
 #include "epoll.hpp"
 #include "error.hpp"
+#include "fallback_watch.hpp"
 #include "payload.hpp"
 #include "traffic.hpp"
 
@@ -323,6 +324,9 @@ UniqueFd listen_socket(const TrafficOptions &opt)
 
 TrafficResult run_traffic_server(const TrafficOptions &opt, const std::atomic<bool> &stop)
 {
+	std::optional<FallbackWatch> fallbacks;
+	if (opt.family == SocketFamily::smc)
+		fallbacks.emplace();
 	UniqueFd lfd = listen_socket(opt);
 	std::atomic<uint64_t> ended{0};
 	std::atomic<uint64_t> next_token{1};
@@ -350,6 +354,8 @@ TrafficResult run_traffic_server(const TrafficOptions &opt, const std::atomic<bo
 			total.add_error("thread " + std::to_string(t) + ": " + thread_errors[t]);
 	}
 	total.elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+	if (fallbacks)
+		note_fallbacks(total, *fallbacks, true);
 	return total;
 }
 

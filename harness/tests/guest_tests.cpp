@@ -33,6 +33,7 @@ struct Config {
 	std::string variant; // expected smc module: "stock", "patched" or "" (unknown)
 	uint16_t port = 5555;	     // smc-traffic server
 	uint16_t preload_port = 5556; // the TCP smc-traffic server run under smc-run
+	uint16_t tcp_port = 5557;     // a plain TCP smc-traffic server: SMC must fall back
 	uint32_t preload_connections = 4;
 };
 Config g_config;
@@ -160,6 +161,25 @@ TEST_F(Traffic, PreloadedTcpProgramUsesSmcR)
 	const Stats after = smc_->stats();
 	EXPECT_EQ(after.smcr.client_v2_success - before.smcr.client_v2_success, g_config.preload_connections)
 		<< "the preloaded program's TCP connections did not become SMC-R connections";
+}
+
+TEST_F(Traffic, FallbackToTcpIsReportedAsAnError)
+{
+	CLIENT_ONLY();
+	TrafficOptions o;
+	o.host = g_config.peer;
+	o.port = g_config.tcp_port; // a server without SMC: the CLC handshake finds no peer
+	o.requests = 2;
+	o.connect_timeout = 60;
+	std::atomic<bool> stop{false};
+	const TrafficResult r = run_traffic_client(o, stop);
+	EXPECT_EQ(r.bytes_verified, 2u * 64) << "the traffic itself works over the fallback";
+	EXPECT_FALSE(r.ok());
+	ASSERT_TRUE(r.fallbacks.has_value());
+	EXPECT_EQ(*r.fallbacks, 1u);
+	ASSERT_FALSE(r.error_messages.empty());
+	EXPECT_NE(r.error_messages[0].find("fell back to TCP"), std::string::npos) << r.error_messages[0];
+	EXPECT_NE(r.error_messages[0].find("peer does not offer SMC"), std::string::npos) << r.error_messages[0];
 }
 
 TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 // The parsers on replies a real 6.1 kernel sent in the testbed (tests/data).
 #include "error.hpp"
+#include "fallback_watch.hpp"
 #include "nl_attrs.hpp"
 #include "recorded.hpp"
 #include "smc_json.hpp"
@@ -148,4 +149,16 @@ TEST(MalformedReplies, AreErrorsNotCrashes)
 	// A link before any link group.
 	std::vector<NetlinkMessage> only_link{rec["link"][1]};
 	EXPECT_THROW(parse_link_dump(only_link), Error);
+}
+
+TEST(FallbackRecording, DeltaNamesTheReasons)
+{
+	auto rec = load_recording("fallback-client-6.1.rec");
+	const FallbackStats after = parse_fallback_stats(rec["fallback"]);
+	const FallbackDelta d = fallback_delta(FallbackStats{}, after);
+	EXPECT_EQ(d.client, 2u);
+	EXPECT_EQ(d.server, 0u);
+	EXPECT_EQ(d.reasons, "2 x client: peer does not offer SMC (0x03010000)");
+	EXPECT_EQ(fallback_delta(after, after).client, 0u);
+	EXPECT_TRUE(fallback_delta(after, after).reasons.empty());
 }
