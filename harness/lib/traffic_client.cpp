@@ -85,6 +85,7 @@ private:
 	void start_connect(Connection &c);
 	void on_connect_event(Connection &c);
 	void connect_failed(Connection &c, int err);
+	void begin_message(Connection &c);
 	void start_request(Connection &c);
 	void fill_stream_chunk(Connection &c);
 	void on_writable(Connection &c);
@@ -227,21 +228,27 @@ bool ClientWorker::should_stop(const Connection &c) const
 	return timed_ && Clock::now() >= deadline_;
 }
 
-void ClientWorker::start_request(Connection &c)
+void ClientWorker::begin_message(Connection &c)
 {
 	c.out.clear();
 	c.out_pos = 0;
-	if (!c.hello_sent) {
-		Hello h;
-		h.mode = opt_.mode;
-		h.connection = c.id;
-		h.request_size = opt_.request_size;
-		h.response_size = opt_.response_size;
-		h.seed = opt_.seed;
-		auto bytes = h.encode();
-		c.out.assign(bytes.begin(), bytes.end());
-		c.hello_sent = true;
-	}
+	if (c.hello_sent)
+		return;
+	// the connection's first bytes tell the server how to verify it
+	Hello h;
+	h.mode = opt_.mode;
+	h.connection = c.id;
+	h.request_size = opt_.request_size;
+	h.response_size = opt_.response_size;
+	h.seed = opt_.seed;
+	auto bytes = h.encode();
+	c.out.assign(bytes.begin(), bytes.end());
+	c.hello_sent = true;
+}
+
+void ClientWorker::start_request(Connection &c)
+{
+	begin_message(c);
 	const size_t header = c.out.size();
 	c.out.resize(header + opt_.request_size);
 	c.tx.fill(c.out.data() + header, opt_.request_size);
@@ -253,17 +260,7 @@ void ClientWorker::start_request(Connection &c)
 
 void ClientWorker::fill_stream_chunk(Connection &c)
 {
-	c.out.clear();
-	c.out_pos = 0;
-	if (!c.hello_sent) {
-		Hello h;
-		h.mode = opt_.mode;
-		h.connection = c.id;
-		h.seed = opt_.seed;
-		auto bytes = h.encode();
-		c.out.assign(bytes.begin(), bytes.end());
-		c.hello_sent = true;
-	}
+	begin_message(c);
 	size_t chunk = kStreamChunk;
 	if (opt_.stream_bytes)
 		chunk = static_cast<size_t>(std::min<uint64_t>(chunk, opt_.stream_bytes - c.stream_sent));

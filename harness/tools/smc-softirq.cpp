@@ -3,6 +3,7 @@
 #include "args.hpp"
 #include "error.hpp"
 #include "load_sampler.hpp"
+#include "stop_signal.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>
@@ -21,13 +22,6 @@ using namespace smcscale;
 extern char **environ;
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-void on_signal(int)
-{
-	g_stop = true;
-}
 
 const char *kSynopsis = R"([options] [-- COMMAND [ARGS...]]
 
@@ -77,10 +71,7 @@ int main(int argc, char **argv)
 		std::cerr << "smc-softirq: " << e.what() << "\nsee 'smc-softirq --help'\n";
 		return 2;
 	}
-	struct sigaction sa = {};
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, nullptr);
-	sigaction(SIGTERM, &sa, nullptr);
+	const std::atomic<bool> &stop = stop_on_signals();
 
 	try {
 		using Clock = std::chrono::steady_clock;
@@ -97,7 +88,7 @@ int main(int argc, char **argv)
 		bool child_done = child < 0;
 		for (;;) {
 			const double next = samples.back().time + interval;
-			while (now() < next && !g_stop) {
+			while (now() < next && !stop) {
 				if (!child_done && waitpid(child, &status, WNOHANG) == child)
 					child_done = true;
 				if (child >= 0 && child_done)
@@ -105,7 +96,7 @@ int main(int argc, char **argv)
 				std::this_thread::sleep_for(std::chrono::milliseconds(10));
 			}
 			samples.push_back(read_load_sample(proc, now()));
-			if (g_stop || (child >= 0 && child_done) || (child < 0 && now() >= duration))
+			if (stop || (child >= 0 && child_done) || (child < 0 && now() >= duration))
 				break;
 		}
 		if (!child_done) {
@@ -127,7 +118,7 @@ int main(int argc, char **argv)
 		if (child < 0)
 			return 0;
 		// stopped by a signal: the child was ended on our behalf, not a failure of it
-		if (g_stop)
+		if (stop)
 			return 128 + SIGTERM;
 		if (WIFEXITED(status))
 			return WEXITSTATUS(status);

@@ -1,23 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 // smc-traffic: verified request/response and stream traffic over AF_SMC or TCP.
 #include "args.hpp"
+#include "stop_signal.hpp"
 #include "traffic.hpp"
 
-#include <csignal>
 #include <iostream>
 
 using namespace smcscale;
-
-namespace {
-
-std::atomic<bool> g_stop{false};
-
-void on_signal(int)
-{
-	g_stop = true;
-}
-
-} // namespace
 
 int main(int argc, char **argv)
 {
@@ -32,12 +21,9 @@ int main(int argc, char **argv)
 		std::cerr << "smc-traffic: " << e.what() << "\nsee 'smc-traffic --help'\n";
 		return 2;
 	}
-	struct sigaction sa = {};
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, nullptr);
-	sigaction(SIGTERM, &sa, nullptr);
+	const std::atomic<bool> &stop = stop_on_signals();
 	try {
-		TrafficResult r = opt.server ? run_traffic_server(opt, g_stop) : run_traffic_client(opt, g_stop);
+		TrafficResult r = opt.server ? run_traffic_server(opt, stop) : run_traffic_client(opt, stop);
 		std::cout << (opt.json ? traffic_json(r).dump(2) + "\n" : format_key_value(r));
 		for (const auto &m : r.error_messages)
 			std::cerr << "smc-traffic: " << m << "\n";
