@@ -10,12 +10,6 @@
 
 namespace smcscale {
 
-namespace {
-// SMCPROTO_SMC and SMCPROTO_SMC6 of net/smc/smc.h (not in the uapi headers).
-constexpr int kSmcProtoIpv4 = 0;
-constexpr int kSmcProtoIpv6 = 1;
-} // namespace
-
 Endpoint parse_endpoint(const std::string &host, uint16_t port)
 {
 	Endpoint ep;
@@ -38,13 +32,10 @@ Endpoint parse_endpoint(const std::string &host, uint16_t port)
 
 UniqueFd open_stream_socket(SocketFamily family, const Endpoint &ep)
 {
-	const bool v6 = ep.addr.ss_family == AF_INET6;
-	int fd;
+	SocketArgs args{ep.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0};
 	if (family == SocketFamily::smc)
-		fd = ::socket(AF_SMC, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			      v6 ? kSmcProtoIpv6 : kSmcProtoIpv4);
-	else
-		fd = ::socket(ep.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		args = *smc_socket_args(args.domain, args.type, args.protocol); // an IP stream socket
+	const int fd = ::socket(args.domain, args.type, args.protocol);
 	if (fd < 0) {
 		int err = errno;
 		if (family == SocketFamily::smc && (err == EAFNOSUPPORT || err == EINVAL))

@@ -3,15 +3,12 @@
 #pragma once
 
 #include "fd.hpp"
+#include "smc_socket_rules.hpp"
 
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <string>
-
-#ifndef AF_SMC
-#define AF_SMC 43
-#endif
 
 namespace smcscale {
 

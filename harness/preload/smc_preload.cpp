@@ -6,7 +6,7 @@
 // binaries and raw syscall(SYS_socket) are untouched; sockets inherited from a parent
 // or passed over UNIX sockets keep their family. SMC itself falls back to TCP when the
 // peer or a socket option does not allow SMC (TCP_FASTOPEN, for example).
-#include "smc_socket_rules.hpp"
+#include "../lib/smc_socket_rules.hpp"
 
 #include <dlfcn.h>
 

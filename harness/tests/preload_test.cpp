@@ -3,7 +3,7 @@
 // real program. Without the smc module (as on a build host) the converted socket()
 // fails with EAFNOSUPPORT, which proves the conversion as well as an AF_SMC socket
 // would; the guest tests run it against a real SMC-R peer.
-#include "../preload/smc_socket_rules.hpp"
+#include "smc_socket_rules.hpp"
 
 #include <gtest/gtest.h>
 

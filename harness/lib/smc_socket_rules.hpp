@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-// Which socket() calls the preload library turns into AF_SMC, as smc-tools' smc_run
-// does: IPv4 and IPv6 stream sockets of TCP (protocol 0 or IPPROTO_TCP). Everything
-// else (UDP, UNIX, SCTP, MPTCP, raw, AF_SMC itself) is left alone. The type's
-// SOCK_NONBLOCK and SOCK_CLOEXEC flags are kept.
+// Which socket() calls become AF_SMC: IPv4 and IPv6 stream sockets of TCP (protocol 0
+// or IPPROTO_TCP), as smc-tools' smc_run does. Used by smc-traffic for its own AF_SMC
+// sockets and by the preload library for other programs'. Everything else (UDP, UNIX,
+// SCTP, MPTCP, raw, AF_SMC itself) is left alone; SOCK_NONBLOCK and SOCK_CLOEXEC stay.
 #pragma once
 
 #include <netinet/in.h>
