@@ -2,69 +2,120 @@
 #include "cpu_load.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <set>
 
 namespace smcscale {
 
-uint64_t counter_delta(uint64_t before, uint64_t after)
+namespace {
+
+// sysstat takes an old value this close to 2^64 as an overflow, not a restart.
+constexpr uint64_t kNearOverflow = UINT64_MAX - 0x7ffff;
+
+// The fields that make up a CPU's time (guest is part of user, guest_nice of nice).
+uint64_t total_ticks(const CpuTimes &t)
 {
-	if (after >= before)
-		return after - before;
-	if (before <= 0xffffffffULL)
-		return (after - before) & 0xffffffffULL;
-	return after;
+	return t.user + t.nice + t.system + t.idle + t.iowait + t.irq + t.softirq + t.steal;
 }
 
-CpuUtilization utilization(const CpuTimes &b, const CpuTimes &a)
+// sysstat's get_per_cpu_interval(): the ticks of the interval, after taking idle and
+// iowait that went down as restarts (which changes 'before', as sysstat does). The
+// arithmetic is modulo 2^64 on purpose, like sysstat's.
+uint64_t interval_ticks(CpuTimes &before, const CpuTimes &after)
+{
+	uint64_t shift = 0;
+	if (after.user - after.guest < before.user - before.guest)
+		shift += (before.user - before.guest) - (after.user - after.guest);
+	if (after.nice - after.guest_nice < before.nice - before.guest_nice)
+		shift += (before.nice - before.guest_nice) - (after.nice - after.guest_nice);
+	if (after.iowait < before.iowait && before.iowait < kNearOverflow) {
+		// idle went up: iowait was re-accounted as idle; otherwise the CPU restarted
+		if (after.idle > before.idle || before.idle >= kNearOverflow)
+			before.iowait = after.iowait;
+		else
+			before.iowait = 0;
+	}
+	if (after.idle < before.idle && before.idle < kNearOverflow)
+		before.idle = 0;
+	return total_ticks(after) - total_ticks(before) + shift;
+}
+
+// sysstat's ll_sp_value(): a counter that went down shows no time.
+double percent(uint64_t before, uint64_t after, uint64_t ticks)
+{
+	if (after < before)
+		return 0;
+	return static_cast<double>(after - before) * 100.0 / static_cast<double>(ticks);
+}
+
+// The percentages of an interval whose 'before' was already adjusted.
+CpuUtilization percentages(const CpuTimes &b, const CpuTimes &a, uint64_t ticks)
 {
 	CpuUtilization u;
-	const uint64_t user = counter_delta(b.user, a.user), nice = counter_delta(b.nice, a.nice);
-	const uint64_t guest = counter_delta(b.guest, a.guest);
-	const uint64_t guest_nice = counter_delta(b.guest_nice, a.guest_nice);
-	const uint64_t system = counter_delta(b.system, a.system), idle = counter_delta(b.idle, a.idle);
-	const uint64_t iowait = counter_delta(b.iowait, a.iowait), irq = counter_delta(b.irq, a.irq);
-	const uint64_t softirq = counter_delta(b.softirq, a.softirq), steal = counter_delta(b.steal, a.steal);
-	// user and nice include guest and guest_nice, which the interval must not count
-	// twice. Guest time can run slightly ahead of user time; then usr is 0 and the
-	// interval grows by the difference, as in sysstat.
-	const uint64_t usr = user >= guest ? user - guest : 0;
-	const uint64_t nic = nice >= guest_nice ? nice - guest_nice : 0;
-	u.ticks = user + nice + system + idle + iowait + irq + softirq + steal + (guest - std::min(guest, user)) +
-		  (guest_nice - std::min(guest_nice, nice));
-	if (!u.ticks) {
-		// no tick on this CPU in the interval: idle, as mpstat shows it
+	u.ticks = ticks;
+	if (!ticks) {
+		// no tick on this CPU in the interval (tickless): idle, as mpstat shows it
 		u.idle = 100;
 		return u;
 	}
-	const double t = static_cast<double>(u.ticks);
-	auto pc = [t](uint64_t v) { return static_cast<double>(v) * 100.0 / t; };
-	u.usr = pc(usr);
-	u.nice = pc(nic);
-	u.sys = pc(system);
-	u.iowait = pc(iowait);
-	u.irq = pc(irq);
-	u.soft = pc(softirq);
-	u.steal = pc(steal);
-	u.guest = pc(guest);
-	u.gnice = pc(guest_nice);
-	u.idle = pc(idle);
+	u.usr = a.user - a.guest < b.user - b.guest ? 0 : percent(b.user - b.guest, a.user - a.guest, ticks);
+	u.nice = a.nice - a.guest_nice < b.nice - b.guest_nice
+			 ? 0
+			 : percent(b.nice - b.guest_nice, a.nice - a.guest_nice, ticks);
+	u.sys = percent(b.system, a.system, ticks);
+	u.iowait = percent(b.iowait, a.iowait, ticks);
+	u.irq = percent(b.irq, a.irq, ticks);
+	u.soft = percent(b.softirq, a.softirq, ticks);
+	u.steal = percent(b.steal, a.steal, ticks);
+	u.guest = percent(b.guest, a.guest, ticks);
+	u.gnice = percent(b.guest_nice, a.guest_nice, ticks);
+	u.idle = percent(b.idle, a.idle, ticks);
 	return u;
+}
+
+void add_times(CpuTimes &sum, const CpuTimes &t)
+{
+	sum.user += t.user;
+	sum.nice += t.nice;
+	sum.system += t.system;
+	sum.idle += t.idle;
+	sum.iowait += t.iowait;
+	sum.irq += t.irq;
+	sum.softirq += t.softirq;
+	sum.steal += t.steal;
+	sum.guest += t.guest;
+	sum.guest_nice += t.guest_nice;
+}
+
+} // namespace
+
+CpuUtilization utilization(const CpuTimes &before, const CpuTimes &after)
+{
+	CpuTimes b = before;
+	const uint64_t ticks = interval_ticks(b, after);
+	return percentages(b, after, ticks);
 }
 
 std::vector<CpuUtilization> cpu_utilization(const StatSnapshot &before, const StatSnapshot &after)
 {
-	std::vector<CpuUtilization> rows;
-	rows.push_back(utilization(before.all, after.all));
+	std::vector<CpuUtilization> rows(1);
 	std::set<unsigned> cpus;
 	for (const auto &[cpu, t] : before.cpus)
 		cpus.insert(cpu);
 	for (const auto &[cpu, t] : after.cpus)
 		cpus.insert(cpu);
+	CpuTimes all_before, all_after;
+	uint64_t all_ticks = 0;
 	for (unsigned cpu : cpus) {
 		auto b = before.cpus.find(cpu), a = after.cpus.find(cpu);
 		CpuUtilization u;
 		if (b != before.cpus.end() && a != after.cpus.end()) {
-			u = utilization(b->second, a->second);
+			CpuTimes adjusted = b->second;
+			const uint64_t ticks = interval_ticks(adjusted, a->second);
+			u = percentages(adjusted, a->second, ticks);
+			add_times(all_before, adjusted);
+			add_times(all_after, a->second);
+			all_ticks += ticks;
 		} else {
 			// went offline or came online during the interval: no comparable counts
 			u.online = false;
@@ -72,6 +123,7 @@ std::vector<CpuUtilization> cpu_utilization(const StatSnapshot &before, const St
 		u.cpu = cpu;
 		rows.push_back(u);
 	}
+	rows[0] = percentages(all_before, all_after, all_ticks);
 	return rows;
 }
 

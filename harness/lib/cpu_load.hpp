@@ -12,13 +12,16 @@
 
 namespace smcscale {
 
-// The change of a counter that the kernel keeps in 'bits' bits. A counter that went
-// backwards wrapped when it fits into 32 bits (older kernels kept unsigned long on
-// 32-bit machines, softirq counts are unsigned int); a larger one was reset (idle and
-// iowait restart from 0 when a CPU comes back online) and counts from 0.
-uint64_t counter_delta(uint64_t before, uint64_t after);
-
-// mpstat -u for one CPU over an interval, in percent of that CPU's ticks.
+// mpstat -u for one CPU over an interval, in percent of that CPU's ticks, computed
+// with sysstat's rules (12.6, get_per_cpu_interval() and ll_sp_value()):
+// - guest and guest_nice are part of user and nice; when guest grew more than user in
+//   the interval, %usr is 0 and the interval grows by the difference;
+// - a counter that went down is a restart, not a wrap: idle restarts from 0 when a CPU
+//   comes back online, so the old idle counts as 0; iowait can also step back when
+//   the kernel re-accounts a tick as idle, so when idle went up the old iowait is
+//   taken as the new one (no iowait in the interval), otherwise it counts as 0;
+// - only an old value within 0x7ffff of 2^64 is taken as an overflow (no restart);
+// - any other field that went down shows 0 %.
 struct CpuUtilization {
 	std::optional<unsigned> cpu; // nullopt: the "all" row
 	bool online = true;	     // present in both snapshots
@@ -28,7 +31,10 @@ struct CpuUtilization {
 };
 
 CpuUtilization utilization(const CpuTimes &before, const CpuTimes &after);
-// "all" first, then one row per CPU in either snapshot (offline ones with online=false).
+// "all" first, then one row per CPU in either snapshot. A CPU missing from either
+// snapshot (offline at one end) has online=false and, as in mpstat, is not part of
+// "all": "all" is the sum of the CPUs online at both ends (not /proc/stat's "cpu"
+// line, which also counts offline CPUs' frozen times).
 std::vector<CpuUtilization> cpu_utilization(const StatSnapshot &before, const StatSnapshot &after);
 
 // Per-CPU softirq counts over an interval. Throws ProcParseError when the CPU columns

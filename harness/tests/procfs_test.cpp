@@ -77,14 +77,16 @@ TEST(ProcStat, MpstatArithmetic)
 
 TEST(ProcStat, GuestAheadOfUserExtendsTheInterval)
 {
+	// realistic totals: user includes guest; in this interval guest grew 12, user 10
 	CpuTimes a, b;
-	b.user = 10;
-	b.guest = 12; // guest ran 2 ticks ahead of user
-	b.idle = 88;
+	a.user = 90000, a.guest = 45000, a.system = 15000, a.idle = 250000;
+	b = a;
+	b.user += 10, b.guest += 12, b.system += 20, b.idle += 58;
 	CpuUtilization u = utilization(a, b);
-	EXPECT_EQ(u.ticks, 100u);
+	EXPECT_EQ(u.ticks, 90u); // 10 + 20 + 58, and 2 for guest beyond user
 	EXPECT_DOUBLE_EQ(u.usr, 0.0);
-	EXPECT_DOUBLE_EQ(u.guest, 12.0);
+	EXPECT_DOUBLE_EQ(u.guest, 1200.0 / 90);
+	EXPECT_DOUBLE_EQ(u.sys, 2000.0 / 90);
 }
 
 TEST(ProcStat, HotUnpluggedCpuIsOffline)
@@ -109,11 +111,60 @@ TEST(ProcStat, HotUnpluggedCpuIsOffline)
 	EXPECT_EQ(v.size(), 2u); // the offline CPU is left out
 }
 
-TEST(ProcStat, CountersThatWrapOrRestart)
+TEST(ProcStat, IdleRestartsWhenACpuComesBackOnline)
 {
-	EXPECT_EQ(counter_delta(0xfffffff0ULL, 0x10), 0x20u);	   // 32-bit wrap
-	EXPECT_EQ(counter_delta(5000000000ULL, 50), 50u);	   // reset: CPU back online
-	EXPECT_EQ(counter_delta(7, 7), 0u);
+	// cpu0 was offline: its idle restarted from 0 (12345 -> 50), user and system kept
+	// their values. mpstat counts the new idle from 0: 20 + 10 + 50 = 80 ticks.
+	StatSnapshot a = parse_proc_stat("cpu 0 0 0 0\ncpu0 1000 0 400 12345 0 0 200 0 0 0\n");
+	StatSnapshot b = parse_proc_stat("cpu 0 0 0 0\ncpu0 1020 0 400 50 0 0 210 0 0 0\n");
+	CpuUtilization u = cpu_utilization(a, b)[1];
+	EXPECT_EQ(u.ticks, 80u);
+	EXPECT_DOUBLE_EQ(u.soft, 12.5);
+	EXPECT_DOUBLE_EQ(u.usr, 25.0);
+	EXPECT_DOUBLE_EQ(u.idle, 62.5);
+	// and the "all" row is the sum of the CPUs, not a 32-bit wrap of idle
+	EXPECT_DOUBLE_EQ(cpu_utilization(a, b)[0].soft, 12.5);
+}
+
+TEST(ProcStat, IowaitSteppingBackIsNotACpuRestart)
+{
+	// iowait went down by one tick while idle went up: a tick re-accounted as idle.
+	CpuTimes a, b;
+	a.user = 25000, a.system = 10000, a.idle = 450000, a.iowait = 2501;
+	b = a;
+	b.user += 100, b.system += 30, b.idle += 210, b.iowait -= 1;
+	CpuUtilization u = utilization(a, b);
+	EXPECT_EQ(u.ticks, 340u);
+	EXPECT_DOUBLE_EQ(u.iowait, 0.0);
+	EXPECT_DOUBLE_EQ(u.idle, 21000.0 / 340);
+	// iowait and idle both went down: the CPU restarted, both count from 0
+	b.idle = 30, b.iowait = 2;
+	u = utilization(a, b);
+	EXPECT_EQ(u.ticks, 100u + 30 + 30 + 2);
+	EXPECT_DOUBLE_EQ(u.iowait, 200.0 / 162);
+}
+
+TEST(ProcStat, OnlyAValueNearTheTop64BitsIsAnOverflow)
+{
+	// idle just below 2^64 that comes back small wrapped; the interval stays right and,
+	// as in sysstat, the wrapped field itself shows 0 %.
+	CpuTimes a, b;
+	a.user = 10000, a.system = 4000, a.idle = UINT64_MAX - 100;
+	b = a;
+	b.user += 50, b.system += 20, b.idle = 60;
+	CpuUtilization u = utilization(a, b);
+	EXPECT_EQ(u.ticks, 50u + 20 + 161);
+	EXPECT_DOUBLE_EQ(u.idle, 0.0);
+	// a large value that is not near the top is a restart, whatever its size
+	a.idle = 5000000000ULL;
+	u = utilization(a, b);
+	EXPECT_EQ(u.ticks, 50u + 20 + 60);
+	EXPECT_DOUBLE_EQ(u.idle, 6000.0 / 130);
+}
+
+TEST(ProcStat, SoftirqCountsWrapAt32Bits)
+{
+	// /proc/softirqs counts in unsigned int: a count below its old value wrapped
 	SoftirqSnapshot a = parse_proc_softirqs(std::string(kSoftirqsHeader) + "  TASKLET: 4294967290 3\n");
 	SoftirqSnapshot b = parse_proc_softirqs(std::string(kSoftirqsHeader) + "  TASKLET: 5 4\n");
 	SoftirqDelta d = softirq_delta(a, b);
