@@ -51,7 +51,7 @@ demo: build
 	scripts/demo
 
 unit: harness
-	ctest --test-dir $(HARNESS_BUILD) --output-on-failure -j$(JOBS)
+	scripts/unit-tests $(HARNESS_BUILD)
 
 series-check:
 	scripts/series-check
