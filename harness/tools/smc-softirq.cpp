@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 // smc-softirq: per-CPU load (mpstat's columns) and softirq counts during a run.
 #include "args.hpp"
+#include "child_process.hpp"
 #include "error.hpp"
 #include "load_sampler.hpp"
 #include "stop_signal.hpp"
 
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,12 +14,11 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <thread>
 
 using namespace smcscale;
-
-extern char **environ;
 
 namespace {
 
@@ -78,31 +77,21 @@ int main(int argc, char **argv)
 		const auto start = Clock::now();
 		auto now = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
 		std::vector<LoadSample> samples{read_load_sample(proc, 0)};
-		pid_t child = -1;
-		if (split < argc) {
-			int rc = posix_spawnp(&child, argv[split + 1], nullptr, nullptr, argv + split + 1, environ);
-			if (rc)
-				throw_errno(std::string("starting ") + argv[split + 1], rc);
-		}
-		int status = 0;
-		bool child_done = child < 0;
+		// Ended and reaped by its destructor on every path out of here, errors included.
+		std::optional<ChildProcess> child;
+		if (split < argc)
+			child.emplace(std::vector<std::string>(argv + split + 1, argv + argc));
 		for (;;) {
 			const double next = samples.back().time + interval;
-			while (now() < next && !stop) {
-				if (!child_done && waitpid(child, &status, WNOHANG) == child)
-					child_done = true;
-				if (child >= 0 && child_done)
-					break;
+			while (now() < next && !stop && !(child && child->poll()))
 				std::this_thread::sleep_for(std::chrono::milliseconds(10));
-			}
 			samples.push_back(read_load_sample(proc, now()));
-			if (stop || (child >= 0 && child_done) || (child < 0 && now() >= duration))
+			if (stop || (child && child->poll()) || (!child && now() >= duration))
 				break;
 		}
-		if (!child_done) {
-			kill(child, SIGTERM);
-			waitpid(child, &status, 0);
-		}
+		int status = 0;
+		if (child)
+			status = child->poll() ? *child->poll() : child->terminate();
 		const LoadReport report = analyze_load(samples);
 		const nlohmann::json j = load_json(report);
 		if (!output.empty()) {
@@ -115,7 +104,7 @@ int main(int argc, char **argv)
 			std::cout << j.dump(2) << "\n";
 		else if (!quiet)
 			render_load(std::cout, report.total);
-		if (child < 0)
+		if (!child)
 			return 0;
 		// stopped by a signal: the child was ended on our behalf, not a failure of it
 		if (stop)
