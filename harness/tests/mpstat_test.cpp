@@ -116,13 +116,16 @@ std::string read_file(const std::filesystem::path &p)
 }
 
 // A steady load while it lives: loopback TCP streams, whose payload generation and
-// verification gives user time and whose sends and receives system and softirq time.
-// The destructor stops and joins everything, so a failed assertion cannot leave it
-// running.
+// verification gives user time and whose sends and receives softirq time, and a pipe
+// pumped in 64 KiB blocks, whose copies give system time whatever the build (a
+// sanitized one spends more of the streams' time in user space). The destructor stops
+// and joins everything, so a failed assertion cannot leave it running.
 class BackgroundLoad {
 public:
 	explicit BackgroundLoad(uint16_t port)
 	{
+		if (pipe(pipe_) != 0)
+			throw std::runtime_error("BackgroundLoad: pipe failed");
 		TrafficOptions server, client;
 		server.server = true;
 		server.family = client.family = SocketFamily::tcp;
@@ -136,10 +139,25 @@ public:
 		server_ = std::async(std::launch::async, [this, server] { return run_traffic_server(server, stop_); });
 		usleep(200 * 1000);
 		client_ = std::async(std::launch::async, [this, client] { return run_traffic_client(client, stop_); });
+		pump_ = std::thread([this] {
+			std::vector<char> buf(64 << 10, 'x');
+			while (!stop_)
+				if (write(pipe_[1], buf.data(), buf.size()) < 0)
+					break;
+		});
+		drain_ = std::thread([this] {
+			std::vector<char> buf(64 << 10);
+			while (read(pipe_[0], buf.data(), buf.size()) > 0)
+				;
+		});
 	}
 	~BackgroundLoad()
 	{
 		stop_ = true;
+		pump_.join(); // a blocked write returns once the drain reads again
+		::close(pipe_[1]);
+		drain_.join();
+		::close(pipe_[0]);
 		client_.wait();
 		server_.wait();
 	}
@@ -147,6 +165,8 @@ public:
 private:
 	std::atomic<bool> stop_{false};
 	std::future<TrafficResult> server_, client_;
+	int pipe_[2] = {-1, -1};
+	std::thread pump_, drain_;
 };
 
 } // namespace
