@@ -55,4 +55,13 @@ load_kernel_env() {
 	KERNEL_VMLINUZ=$KERNEL_IMAGE_ROOT/boot/vmlinuz-$KERNEL_ABI
 }
 
+# prune_runs DIR KEEP: keep the KEEP most recently modified run directories in DIR,
+# whatever their names, and remove the others.
+prune_runs() {
+	local dir=$1 keep=$2
+	[ -d "$dir" ] || return 0
+	find "$dir" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn |
+		tail -n +"$((keep + 1))" | cut -d' ' -f2- | xargs -r -d '\n' rm -rf
+}
+
 mkdir -p "$SMC_CACHE" 2>/dev/null || true
