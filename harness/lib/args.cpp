@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "args.hpp"
 
+#include "version.hpp"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -61,23 +63,59 @@ uint64_t parse_size(const std::string &option, const std::string &text, uint64_t
 	return v;
 }
 
-void ArgParser::flag(const std::string &name, const std::string &help, std::function<void()> set)
+namespace {
+
+std::vector<std::string> split_names(const std::string &names)
 {
-	specs_.push_back({name, "", help, std::move(set), nullptr});
+	std::vector<std::string> out;
+	std::istringstream in(names);
+	for (std::string n; std::getline(in, n, ',');)
+		out.push_back(n);
+	return out;
 }
 
-void ArgParser::option(const std::string &name, const std::string &metavar, const std::string &help,
+std::string join_names(const std::vector<std::string> &names)
+{
+	std::string out;
+	for (const std::string &n : names)
+		out += (out.empty() ? "" : ", ") + n;
+	return out;
+}
+
+} // namespace
+
+void ArgParser::flag(const std::string &names, const std::string &help, std::function<void()> set)
+{
+	specs_.push_back({split_names(names), "", help, std::move(set), nullptr});
+}
+
+void ArgParser::option(const std::string &names, const std::string &metavar, const std::string &help,
 		       std::function<void(const std::string &)> set)
 {
-	specs_.push_back({name, metavar, help, nullptr, std::move(set)});
+	specs_.push_back({split_names(names), metavar, help, nullptr, std::move(set)});
 }
 
 const ArgParser::Spec *ArgParser::find(const std::string &name) const
 {
 	for (const Spec &s : specs_)
-		if (s.name == name)
-			return &s;
+		for (const std::string &n : s.names)
+			if (n == name)
+				return &s;
 	return nullptr;
+}
+
+std::string ArgParser::version_line() const
+{
+	return program_ + " (smc-scale " SMCSCALE_VERSION ")";
+}
+
+bool ArgParser::handle_help_and_version(std::ostream &out) const
+{
+	if (help_)
+		out << usage();
+	else if (version_)
+		out << version_line() << "\n";
+	return help_ || version_;
 }
 
 std::vector<std::string> ArgParser::parse(int argc, char **argv, int first)
@@ -96,6 +134,10 @@ std::vector<std::string> ArgParser::parse(int argc, char **argv, int first)
 		}
 		if (arg == "-h" || arg == "--help") {
 			help_ = true;
+			continue;
+		}
+		if (arg == "-V" || arg == "--version") {
+			version_ = true;
 			continue;
 		}
 		std::string name = arg, value;
@@ -131,14 +173,16 @@ std::string ArgParser::usage() const
 	if (specs_.empty())
 		return out.str();
 	out << "\noptions:\n";
-	size_t width = 0;
+	std::vector<std::pair<std::string, std::string>> rows;
 	for (const Spec &s : specs_)
-		width = std::max(width, s.name.size() + (s.metavar.empty() ? 0 : s.metavar.size() + 1));
-	for (const Spec &s : specs_) {
-		std::string left = s.name + (s.metavar.empty() ? "" : " " + s.metavar);
-		out << "  " << left << std::string(width - left.size() + 2, ' ') << s.help << "\n";
-	}
-	out << "  -h, --help" << std::string(width > 8 ? width - 8 : 2, ' ') << "show this help\n";
+		rows.emplace_back(join_names(s.names) + (s.metavar.empty() ? "" : " " + s.metavar), s.help);
+	rows.emplace_back("-h, --help", "show this help");
+	rows.emplace_back("-V, --version", "show the version");
+	size_t width = 0;
+	for (const auto &[left, help] : rows)
+		width = std::max(width, left.size());
+	for (const auto &[left, help] : rows)
+		out << "  " << left << std::string(width - left.size() + 2, ' ') << help << "\n";
 	return out.str();
 }
 

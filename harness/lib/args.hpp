@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,23 +24,31 @@ double parse_seconds(const std::string &option, const std::string &text, double 
 // A byte count with an optional K/M/G suffix (powers of 1024).
 uint64_t parse_size(const std::string &option, const std::string &text, uint64_t min, uint64_t max);
 
+// Every tool answers -h/--help with its usage and -V/--version with version_line().
 class ArgParser {
 public:
 	ArgParser(std::string program, std::string synopsis)
 		: program_(std::move(program)), synopsis_(std::move(synopsis)) {}
 
-	void flag(const std::string &name, const std::string &help, std::function<void()> set);
-	void option(const std::string &name, const std::string &metavar, const std::string &help,
+	// 'names' is one name or several separated by commas: "-j,--json".
+	void flag(const std::string &names, const std::string &help, std::function<void()> set);
+	void option(const std::string &names, const std::string &metavar, const std::string &help,
 		    std::function<void(const std::string &)> set);
 
-	// Parses argv[first..]; returns the positionals. "--help"/"-h" sets help_requested().
+	// Parses argv[first..]; returns the positionals. "-h"/"--help" sets
+	// help_requested(), "-V"/"--version" version_requested().
 	std::vector<std::string> parse(int argc, char **argv, int first = 1);
 	bool help_requested() const { return help_; }
+	bool version_requested() const { return version_; }
 	std::string usage() const;
+	// "<program> (smc-scale <version>)"
+	std::string version_line() const;
+	// Prints the usage or the version when asked for; true when it did.
+	bool handle_help_and_version(std::ostream &out) const;
 
 private:
 	struct Spec {
-		std::string name;
+		std::vector<std::string> names;
 		std::string metavar; // empty for a flag
 		std::string help;
 		std::function<void()> set_flag;
@@ -51,6 +60,7 @@ private:
 	std::string synopsis_;
 	std::vector<Spec> specs_;
 	bool help_ = false;
+	bool version_ = false;
 };
 
 } // namespace smcscale

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "cq_balance.hpp"
 
+#include "json_document.hpp"
+
 #include "smc_json.hpp"
 #include "table.hpp"
 
@@ -204,11 +206,11 @@ nlohmann::json cq_balance_json(const CqBalanceReport &report)
 			       {"require_completions", report.options.require_completions}};
 	if (report.options.max_pairs)
 		opts["max_pairs"] = *report.options.max_pairs;
-	return {{"tool", "smc-cq-balance"},
-		{"options", opts},
-		{"cq_attributes", report.cq_attributes},
-		{"devices", devices},
-		{"passed", report.passed()}};
+	return json_document("smc-cq-balance.report", {{"tool", "smc-cq-balance"},
+							{"options", opts},
+							{"cq_attributes", report.cq_attributes},
+							{"devices", devices},
+							{"passed", report.passed()}});
 }
 
 } // namespace smcscale

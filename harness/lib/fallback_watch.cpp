@@ -9,24 +9,29 @@
 
 namespace smcscale {
 
-FallbackWatch::FallbackWatch() : start_(read()) {}
+FallbackWatch::FallbackWatch() : start_(read(&start_error_)) {}
 
-std::optional<FallbackStats> FallbackWatch::read()
+std::optional<FallbackStats> FallbackWatch::read(std::string *why)
 {
 	try {
 		GenlSocket sock;
 		SmcNetlink smc(sock);
 		return smc.fallback_stats();
-	} catch (const std::exception &) {
+	} catch (const std::exception &e) {
+		if (why)
+			*why = e.what();
 		return std::nullopt;
 	}
 }
 
-std::optional<FallbackDelta> FallbackWatch::delta() const
+std::optional<FallbackDelta> FallbackWatch::delta(std::string *why) const
 {
-	if (!start_)
+	if (!start_) {
+		if (why)
+			*why = start_error_;
 		return std::nullopt;
-	auto now = read();
+	}
+	auto now = read(why);
 	if (!now)
 		return std::nullopt;
 	return fallback_delta(*start_, *now);

@@ -22,12 +22,14 @@ public:
 	// Takes the starting counts; without SMC's netlink family there is nothing to watch.
 	FallbackWatch();
 	bool available() const { return start_.has_value(); }
-	// Fallbacks since construction; nullopt when not available or unreadable.
-	std::optional<FallbackDelta> delta() const;
+	// Fallbacks since construction; nullopt when not available or unreadable, with
+	// the reason in *why.
+	std::optional<FallbackDelta> delta(std::string *why = nullptr) const;
 
 private:
-	static std::optional<FallbackStats> read();
+	static std::optional<FallbackStats> read(std::string *why);
 	std::optional<FallbackStats> start_;
+	std::string start_error_;
 };
 
 FallbackDelta fallback_delta(const FallbackStats &before, const FallbackStats &after);

@@ -131,13 +131,13 @@ NetlinkMessage build_genl_request(int family_id, uint8_t cmd, uint8_t version, i
 	return copy_message(nlmsg_hdr(msg.get()));
 }
 
-GenlSocket::GenlSocket() : sock_(nl_socket_alloc(), nl_socket_free)
+NetlinkSocket::NetlinkSocket(int protocol) : sock_(nl_socket_alloc(), nl_socket_free)
 {
 	if (!sock_)
 		throw Error("netlink: cannot allocate a socket");
-	int rc = genl_connect(sock_.get());
+	int rc = nl_connect(sock_.get(), protocol);
 	if (rc < 0)
-		throw Error(std::string("netlink: cannot connect a generic netlink socket: ") +
+		throw Error("netlink: cannot connect a socket of protocol " + std::to_string(protocol) + ": " +
 			    nl_geterror(rc));
 	// We ask for acknowledgements ourselves, only where a request wants one.
 	nl_socket_disable_auto_ack(sock_.get());
@@ -147,7 +147,9 @@ GenlSocket::GenlSocket() : sock_(nl_socket_alloc(), nl_socket_free)
 	setsockopt(nl_socket_get_fd(sock_.get()), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 }
 
-GenlSocket::~GenlSocket() = default;
+NetlinkSocket::~NetlinkSocket() = default;
+
+GenlSocket::GenlSocket() : NetlinkSocket(NETLINK_GENERIC) {}
 
 int GenlSocket::family_id(const std::string &name)
 {
@@ -159,12 +161,12 @@ int GenlSocket::family_id(const std::string &name)
 	return id;
 }
 
-void GenlSocket::set_recorder(std::function<void(uint8_t, const NetlinkMessage &)> recorder)
+void NetlinkSocket::set_recorder(std::function<void(uint8_t, const NetlinkMessage &)> recorder)
 {
 	recorder_ = std::move(recorder);
 }
 
-std::vector<NetlinkMessage> GenlSocket::transact(nl_msg *msg, const std::string &what)
+std::vector<NetlinkMessage> NetlinkSocket::transact(nl_msg *msg, const std::string &what)
 {
 	CbPtr cb(nl_cb_alloc(NL_CB_DEFAULT), nl_cb_put);
 	if (!cb)

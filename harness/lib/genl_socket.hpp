@@ -32,12 +32,32 @@ using AttributeWriter = std::function<void(nl_msg *)>;
 NetlinkMessage build_genl_request(int family_id, uint8_t cmd, uint8_t version, int flags,
 				  const AttributeWriter &attrs);
 
-class GenlSocket {
+// A netlink socket of one protocol (NETLINK_GENERIC, NETLINK_SOCK_DIAG, ...) that sends
+// a request and collects its replies until the kernel is done.
+class NetlinkSocket {
+public:
+	explicit NetlinkSocket(int protocol);
+	~NetlinkSocket();
+	NetlinkSocket(const NetlinkSocket &) = delete;
+	NetlinkSocket &operator=(const NetlinkSocket &) = delete;
+
+	// Sends 'msg'; returns every reply until NLMSG_DONE or the acknowledgement.
+	// Throws Error prefixed with 'what', with the kernel's errno and extended ack.
+	std::vector<NetlinkMessage> transact(nl_msg *msg, const std::string &what);
+
+	// Called with every message received, for recording (generic netlink only).
+	void set_recorder(std::function<void(uint8_t cmd, const NetlinkMessage &)> recorder);
+
+protected:
+	std::unique_ptr<nl_sock, void (*)(nl_sock *)> sock_;
+
+private:
+	std::function<void(uint8_t, const NetlinkMessage &)> recorder_;
+};
+
+class GenlSocket : public NetlinkSocket {
 public:
 	GenlSocket();
-	~GenlSocket();
-	GenlSocket(const GenlSocket &) = delete;
-	GenlSocket &operator=(const GenlSocket &) = delete;
 
 	// Numeric id of a generic-netlink family; throws FamilyNotFound when the kernel
 	// does not know it (module not loaded).
@@ -51,14 +71,6 @@ public:
 	void execute(int family_id, uint8_t cmd, uint8_t version, const AttributeWriter &attrs,
 		     const std::string &what);
 
-	// Called with every message received, for recording.
-	void set_recorder(std::function<void(uint8_t cmd, const NetlinkMessage &)> recorder);
-
-private:
-	std::vector<NetlinkMessage> transact(nl_msg *msg, const std::string &what);
-
-	std::unique_ptr<nl_sock, void (*)(nl_sock *)> sock_;
-	std::function<void(uint8_t, const NetlinkMessage &)> recorder_;
 };
 
 class FamilyNotFound : public std::runtime_error {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "load_sampler.hpp"
 
+#include "json_document.hpp"
+
 #include "table.hpp"
 
 #include <cstdio>
@@ -146,7 +148,7 @@ nlohmann::json load_json(const LoadReport &r)
 	nlohmann::json intervals = nlohmann::json::array();
 	for (const LoadInterval &in : r.intervals)
 		intervals.push_back(interval_json(in));
-	return {{"total", interval_json(r.total)}, {"intervals", intervals}};
+	return json_document("smc-softirq.load", {{"total", interval_json(r.total)}, {"intervals", intervals}});
 }
 
 } // namespace smcscale

@@ -45,6 +45,20 @@ Attrs Attrs::of_message(const NetlinkMessage &msg, int maxtype, const char *what
 	return Attrs(std::move(tb), what);
 }
 
+Attrs Attrs::of_payload(const NetlinkMessage &msg, size_t header_len, int maxtype, const char *what)
+{
+	const size_t min = NLMSG_HDRLEN + header_len;
+	if (msg.bytes.size() < min || msg.header()->nlmsg_len < min || msg.header()->nlmsg_len > msg.bytes.size())
+		throw Error(std::string(what) + ": message of " + std::to_string(msg.bytes.size()) +
+			    " bytes does not hold its " + std::to_string(min) + " bytes of headers");
+	std::vector<nlattr *> tb(maxtype + 1, nullptr);
+	auto *nlh = const_cast<nlmsghdr *>(msg.header());
+	int rc = nlmsg_parse(nlh, static_cast<int>(header_len), tb.data(), maxtype, nullptr);
+	if (rc < 0)
+		throw Error(std::string(what) + ": malformed attributes: " + nl_geterror(rc));
+	return Attrs(std::move(tb), what);
+}
+
 Attrs Attrs::nested(int type, int maxtype) const
 {
 	std::vector<nlattr *> tb(maxtype + 1, nullptr);
@@ -90,6 +104,12 @@ nlattr *Attrs::get(int type, size_t min_len) const
 			    std::to_string(nla_len(a)) + " bytes, expected at least " +
 			    std::to_string(min_len));
 	return a;
+}
+
+const void *Attrs::payload(int type, size_t min_len) const
+{
+	nlattr *a = get(type, min_len);
+	return a ? nla_data(a) : nullptr;
 }
 
 bool Attrs::has(int type) const

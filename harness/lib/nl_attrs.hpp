@@ -7,6 +7,7 @@
 #include "genl_socket.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ class Attrs {
 public:
 	// The top-level attributes of a generic-netlink message (no family header).
 	static Attrs of_message(const NetlinkMessage &msg, int maxtype, const char *what);
+	// The attributes of a message of another protocol, after its fixed family header
+	// of 'header_len' bytes (struct smc_diag_msg for sock_diag, for example).
+	static Attrs of_payload(const NetlinkMessage &msg, size_t header_len, int maxtype, const char *what);
 	// The attributes nested in attribute 'type' of this set; empty when absent.
 	Attrs nested(int type, int maxtype) const;
 	// A list nest: every attribute of type 'entry' inside attribute 'type', each
@@ -32,6 +36,17 @@ public:
 	std::optional<uint64_t> u64(int type) const;
 	// A string attribute without its trailing NUL(s).
 	std::optional<std::string> str(int type) const;
+	// A fixed-size binary attribute (a uapi struct), copied; Error when it is shorter.
+	template <typename T>
+	std::optional<T> as(int type) const
+	{
+		if (const void *p = payload(type, sizeof(T))) {
+			T v;
+			std::memcpy(&v, p, sizeof(v));
+			return v;
+		}
+		return std::nullopt;
+	}
 
 	uint8_t u8_or(int type, uint8_t fallback) const { return u8(type).value_or(fallback); }
 	uint32_t u32_or(int type, uint32_t fallback) const { return u32(type).value_or(fallback); }
@@ -44,6 +59,7 @@ public:
 private:
 	Attrs(std::vector<nlattr *> tb, std::string what) : tb_(std::move(tb)), what_(std::move(what)) {}
 	nlattr *get(int type, size_t min_len) const;
+	const void *payload(int type, size_t min_len) const;
 
 	std::vector<nlattr *> tb_;
 	std::string what_;

@@ -2,6 +2,7 @@
 #include "run_report.hpp"
 
 #include "error.hpp"
+#include "json_document.hpp"
 #include "table.hpp"
 
 #include <cstdio>
@@ -15,15 +16,61 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::optional<nlohmann::json> read_json(const fs::path &path)
+using Type = nlohmann::json::value_t;
+
+// The document at 'path' when it exists: valid JSON of 'schema', as the tool wrote it.
+std::optional<nlohmann::json> read_document(const fs::path &path, const std::string &schema)
 {
 	std::ifstream in(path);
 	if (!in)
 		return std::nullopt;
+	nlohmann::json doc;
 	try {
-		return nlohmann::json::parse(in);
+		doc = nlohmann::json::parse(in);
 	} catch (const nlohmann::json::exception &e) {
 		throw Error(path.string() + ": not valid JSON: " + e.what());
+	}
+	expect_schema(doc, schema, kSchemaVersion, path.string());
+	return doc;
+}
+
+std::string type_name(Type t)
+{
+	return nlohmann::json(t).type_name();
+}
+
+// 'doc' at 'pointer' must be of type 'want' (or absent, when optional): what the
+// report and its rendering read, checked once here so that a document of the right
+// schema but the wrong shape is an error naming its file, not a crash half-way
+// through the table.
+void require(const nlohmann::json &doc, const std::string &pointer, Type want, const fs::path &path,
+	     bool optional = false)
+{
+	const nlohmann::json::json_pointer p(pointer);
+	if (!doc.contains(p)) {
+		if (optional)
+			return;
+		throw Error(path.string() + ": " + pointer + " is missing");
+	}
+	const nlohmann::json &v = doc.at(p);
+	const bool ok = want == Type::number_float ? v.is_number() : want == Type::number_unsigned ? v.is_number_integer()
+												      : v.type() == want;
+	if (!ok)
+		throw Error(path.string() + ": " + pointer + " is " + v.type_name() + ", expected " + type_name(want));
+}
+
+// Every element of the array at 'pointer' is an object.
+void require_objects(const nlohmann::json &doc, const std::string &pointer, const fs::path &path)
+{
+	const nlohmann::json::json_pointer p(pointer);
+	if (!doc.contains(p))
+		return;
+	size_t i = 0;
+	for (const nlohmann::json &e : doc.at(p)) {
+		if (!e.is_object())
+			throw Error(path.string() + ": " + pointer + "/" + std::to_string(i) + " is " + e.type_name() +
+				    ", expected object");
+		i++;
 	}
 }
 
@@ -51,20 +98,50 @@ nlohmann::json role_report(const fs::path &dir)
 {
 	nlohmann::json r = nlohmann::json::object();
 	const fs::path state = dir / "state";
-	if (auto v = read_json(state / "linkgroup.json"))
-		r["link_groups"] = *v;
-	if (auto v = read_json(state / "link.json"))
-		r["links"] = *v;
-	if (auto v = read_json(state / "device.json"))
-		r["devices"] = *v;
-	if (auto v = read_json(state / "fallback.json"))
+	// smcctl -j <what>, as the guests record them after the run
+	if (auto v = read_document(state / "linkgroup.json", "smcctl.linkgroup")) {
+		require(*v, "/linkgroups", Type::array, state / "linkgroup.json");
+		r["link_groups"] = (*v)["linkgroups"];
+	}
+	if (auto v = read_document(state / "link.json", "smcctl.link")) {
+		require(*v, "/links", Type::array, state / "link.json");
+		r["links"] = (*v)["links"];
+	}
+	if (auto v = read_document(state / "device.json", "smcctl.device")) {
+		const fs::path p = state / "device.json";
+		require(*v, "/devices", Type::array, p);
+		require_objects(*v, "/devices", p);
+		for (size_t i = 0; i < (*v)["devices"].size(); i++) {
+			const std::string d = "/devices/" + std::to_string(i);
+			require(*v, d + "/cqs", Type::array, p, true);
+			require_objects(*v, d + "/cqs", p);
+		}
+		r["devices"] = (*v)["devices"];
+	}
+	if (auto v = read_document(state / "fallback.json", "smcctl.fallback")) {
+		for (const char *f : {"/client_total", "/server_total"})
+			require(*v, f, Type::number_unsigned, state / "fallback.json");
 		r["fallbacks"] = *v;
-	if (auto v = read_json(state / "stats.json"))
+	}
+	if (auto v = read_document(state / "stats.json", "smcctl.stats")) {
+		require(*v, "/smcr", Type::object, state / "stats.json");
+		for (const char *f : {"/smcr/client_v2_success", "/smcr/server_v2_success"})
+			require(*v, f, Type::number_unsigned, state / "stats.json");
 		r["smcr_stats"] = (*v)["smcr"];
-	if (auto v = read_json(dir / "traffic.json"))
+	}
+	if (auto v = read_document(dir / "traffic.json", "smc-traffic.result")) {
+		require(*v, "/options", Type::object, dir / "traffic.json");
+		require(*v, "/results", Type::object, dir / "traffic.json");
 		r["traffic"] = *v;
-	if (auto v = read_json(dir / "softirq.json"))
+	}
+	if (auto v = read_document(dir / "softirq.json", "smc-softirq.load")) {
+		const fs::path p = dir / "softirq.json";
+		require(*v, "/total", Type::object, p);
+		require(*v, "/total/cpus", Type::array, p);
+		require_objects(*v, "/total/cpus", p);
+		require(*v, "/total/spread", Type::object, p, true);
 		r["load"] = (*v)["total"];
+	}
 	std::ifstream exit_file(dir / "exit");
 	std::string exit_status;
 	if (exit_file >> exit_status)
@@ -96,7 +173,7 @@ std::string value(const nlohmann::json &j, const nlohmann::json::json_pointer &p
 nlohmann::json read_run_report(const std::string &run_dir)
 {
 	const fs::path dir(run_dir);
-	nlohmann::json report = {{"tool", "smc-report"}, {"run_dir", fs::absolute(dir).string()}};
+	nlohmann::json report = json_document("smc-report.run", {{"tool", "smc-report"}, {"run_dir", fs::absolute(dir).string()}});
 	report["run"] = read_env(dir / "run.env");
 	for (const char *role : {"server", "client"})
 		if (fs::is_directory(dir / role))

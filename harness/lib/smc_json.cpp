@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "smc_json.hpp"
 
+#include <sys/socket.h>
+
 namespace smcscale {
 
 namespace {
@@ -101,6 +103,7 @@ void to_json(nlohmann::json &j, const FallbackReason &v)
 {
 	j = {{"side", v.server ? "server" : "client"},
 	     {"code", v.code},
+	     {"reason_id", fallback_reason_id(v.code)},
 	     {"reason", fallback_reason_name(v.code)},
 	     {"count", v.count}};
 }
@@ -113,6 +116,33 @@ void to_json(nlohmann::json &j, const FallbackStats &v)
 void to_json(nlohmann::json &j, const PnetEntry &v)
 {
 	j = {{"pnetid", v.pnetid}, {"eth_name", v.eth_name}, {"ib_name", v.ib_name}, {"ib_port", v.ib_port}};
+}
+
+void to_json(nlohmann::json &j, const SmcSocket &v)
+{
+	j = {{"state", smc_state_name(v.state)},
+	     {"mode", smc_mode_name(v.mode)},
+	     {"family", v.family == AF_INET6 ? "inet6" : "inet"},
+	     {"local", v.local},
+	     {"peer", v.peer},
+	     {"ifindex", v.ifindex},
+	     {"uid", v.uid},
+	     {"inode", v.inode}};
+	if (v.mode == SmcMode::fallback_tcp) {
+		j["fallback"] = {{"code", v.fallback_reason},
+				 {"reason_id", fallback_reason_id(v.fallback_reason)},
+				 {"reason", fallback_reason_name(v.fallback_reason)},
+				 {"peer_diagnosis", v.peer_diagnosis}};
+	}
+	if (v.lgr_role)
+		j["link"] = {{"role", *v.lgr_role ? "server" : "client"},
+			     {"ib_device", v.ib_device},
+			     {"ib_port", v.ib_port},
+			     {"link_id", v.link_id},
+			     {"gid", v.gid},
+			     {"peer_gid", v.peer_gid}};
+	if (v.token)
+		j["conn"] = {{"token", *v.token}, {"sndbuf", v.sndbuf}, {"rmbe", v.rmbe}, {"peer_rmbe", v.peer_rmbe}};
 }
 
 } // namespace smcscale

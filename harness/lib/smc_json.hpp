@@ -2,6 +2,7 @@
 // JSON forms of the SMC netlink values (nlohmann::json, found by ADL).
 #pragma once
 
+#include "smc_diag.hpp"
 #include "smc_types.hpp"
 
 #include <nlohmann/json.hpp>
@@ -19,5 +20,6 @@ void to_json(nlohmann::json &j, const Stats &v);
 void to_json(nlohmann::json &j, const FallbackReason &v);
 void to_json(nlohmann::json &j, const FallbackStats &v);
 void to_json(nlohmann::json &j, const PnetEntry &v);
+void to_json(nlohmann::json &j, const SmcSocket &v);
 
 } // namespace smcscale

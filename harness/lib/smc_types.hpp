@@ -133,5 +133,7 @@ struct PnetEntry {
 
 // A short description of an SMC decline/fallback reason code (SMC_CLC_DECL_*).
 std::string fallback_reason_name(uint32_t code);
+// Its name in net/smc/smc_clc.h ("SMC_CLC_DECL_PEERNOSMC"), or the code in hex.
+std::string fallback_reason_id(uint32_t code);
 
 } // namespace smcscale

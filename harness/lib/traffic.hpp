@@ -72,7 +72,8 @@ TrafficResult run_traffic_client(const TrafficOptions &opt, const std::atomic<bo
 TrafficResult run_traffic_server(const TrafficOptions &opt, const std::atomic<bool> &stop);
 
 class FallbackWatch;
-// Records the fallbacks 'watch' saw on this side, an error unless allowed.
+// Records the fallbacks 'watch' saw on this side, an error unless allowed; a watch that
+// cannot read SMC's statistics is an error too unless fallbacks are allowed.
 void note_fallbacks(TrafficResult &r, const FallbackWatch &watch, bool server_side);
 
 // neper-style "key=value" lines, options first, then results.

@@ -91,11 +91,11 @@ bool parse_traffic_options(int argc, char **argv, TrafficOptions &opt, std::stri
 		 });
 	p.flag("--allow-fallback", "smc: connections that fall back to TCP are no error",
 	       [&] { opt.allow_fallback = true; });
-	p.flag("--json", "print JSON instead of key=value lines", [&] { opt.json = true; });
+	p.flag("-j,--json", "print JSON instead of key=value lines", [&] { opt.json = true; });
 
 	auto pos = p.parse(argc, argv);
-	if (p.help_requested()) {
-		*help = p.usage();
+	if (p.help_requested() || p.version_requested()) {
+		*help = p.help_requested() ? p.usage() : p.version_line() + "\n";
 		return false;
 	}
 	if (pos.size() != 1 || (pos[0] != "server" && pos[0] != "client"))

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "traffic.hpp"
 
+#include "json_document.hpp"
+
 #include "fallback_watch.hpp"
 
 #include <iomanip>
@@ -35,9 +37,15 @@ void TrafficResult::add_error(const std::string &message)
 
 void note_fallbacks(TrafficResult &r, const FallbackWatch &watch, bool server_side)
 {
-	const auto d = watch.delta();
-	if (!d)
+	std::string why;
+	const auto d = watch.delta(&why);
+	if (!d) {
+		// Not knowing is not the same as none: the numbers could be TCP's.
+		if (!r.options.allow_fallback)
+			r.add_error("cannot tell whether connections fell back to TCP: SMC's fallback statistics "
+				    "cannot be read (" + why + "); --allow-fallback runs without this check");
 		return;
+	}
 	r.fallbacks = server_side ? d->server : d->client;
 	if (*r.fallbacks && !r.options.allow_fallback)
 		r.add_error(std::to_string(*r.fallbacks) + " connection(s) fell back to TCP, so SMC was not used (" +
@@ -128,7 +136,7 @@ nlohmann::json traffic_json(const TrafficResult &r)
 				     {"p99", us(c.percentile(99))},
 				     {"max", us(c.max())}};
 	}
-	return {{"tool", "smc-traffic"}, {"options", options_json(r.options)}, {"results", res}};
+	return json_document("smc-traffic.result", {{"tool", "smc-traffic"}, {"options", options_json(r.options)}, {"results", res}});
 }
 
 std::string format_key_value(const TrafficResult &r)

@@ -9,18 +9,26 @@
 //                   [--variant stock|patched] [gtest options]
 #include "args.hpp"
 #include "cq_balance.hpp"
+#include "error.hpp"
 #include "genl_socket.hpp"
 #include "net.hpp"
+#include "smc_diag.hpp"
 #include "smc_netlink.hpp"
+#include "smc_render.hpp"
 #include "traffic.hpp"
+#include "traffic_protocol.hpp"
 
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
+#include <array>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 
 using namespace smcscale;
 
@@ -35,6 +43,9 @@ struct Config {
 	uint16_t preload_port = 5556; // the TCP smc-traffic server run under smc-run
 	uint16_t tcp_port = 5557;     // a plain TCP smc-traffic server: SMC must fall back
 	uint32_t preload_connections = 4;
+	// The connections the sockets tests make besides the traffic: one to port (SMC-R)
+	// and one to tcp_port (a fallback).
+	uint32_t socket_test_connections = 1;
 };
 Config g_config;
 
@@ -57,6 +68,19 @@ std::string smcr_unavailable()
 		return std::string("SMC netlink: ") + e.what();
 	}
 	return "";
+}
+
+// stdout of a shell command, and its exit status
+std::pair<std::string, int> run_command(const std::string &cmd)
+{
+	std::unique_ptr<FILE, int (*)(FILE *)> p(popen(cmd.c_str(), "r"), pclose);
+	std::string out;
+	std::array<char, 4096> buf;
+	size_t n;
+	while (p && (n = fread(buf.data(), 1, buf.size(), p.get())) > 0)
+		out.append(buf.data(), n);
+	const int status = p ? pclose(p.release()) : -1;
+	return {out, status};
 }
 
 // gtest's JSON report leaves out skip messages; the runner reads this property.
@@ -153,14 +177,26 @@ TEST_F(Traffic, PreloadedTcpProgramUsesSmcR)
 	CLIENT_ONLY();
 	const Stats before = smc_->stats();
 	const std::string bin = SMCSCALE_BUILD_DIR;
-	const std::string cmd = bin + "/smc-run " + bin + "/smc-traffic client --family tcp --host " + g_config.peer +
-				" --port " + std::to_string(g_config.preload_port) + " --connections " +
+	const std::string cmd = bin + "/smcscale-run " + bin + "/smc-traffic client --family tcp --host " +
+				g_config.peer + " --port " + std::to_string(g_config.preload_port) + " --connections " +
 				std::to_string(g_config.preload_connections) + " --requests 5 --connect-timeout 60";
 	const int status = std::system((cmd + " >/dev/null").c_str());
 	EXPECT_EQ(status, 0) << cmd;
 	const Stats after = smc_->stats();
 	EXPECT_EQ(after.smcr.client_v2_success - before.smcr.client_v2_success, g_config.preload_connections)
 		<< "the preloaded program's TCP connections did not become SMC-R connections";
+}
+
+TEST_F(Traffic, PreloadSetsSmcRunsBufferSizesOnSmcSockets)
+{
+	CLIENT_ONLY();
+	// smc_run's -r/-t: the wrapper raises net.core.*_max as needed, the library sets
+	// SO_RCVBUF/SO_SNDBUF on each AF_SMC socket (the kernel reports twice the value).
+	const std::string bin = SMCSCALE_BUILD_DIR;
+	const auto [out, status] =
+		run_command(bin + "/smcscale-run -r 256k -t 128k " + bin + "/tests/preload_probe --buffers");
+	EXPECT_EQ(status, 0) << out;
+	EXPECT_EQ(out, "domain=43 sndbuf=262144 rcvbuf=524288\n");
 }
 
 TEST_F(Traffic, FallbackToTcpIsReportedAsAnError)
@@ -188,8 +224,10 @@ TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)
 	const FallbackStats fb = smc_->fallback_stats();
 	EXPECT_EQ(fb.server_total, 0u);
 	EXPECT_EQ(fb.client_total, 0u);
-	// the rr connections, the stream test's two and the preloaded program's
-	EXPECT_EQ(smc_->stats().smcr.server_v2_success, g_config.connections + 2 + g_config.preload_connections);
+	// the rr connections, the stream test's two, the preloaded program's and the
+	// sockets test's (the buffer probe connects nowhere)
+	EXPECT_EQ(smc_->stats().smcr.server_v2_success,
+		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections);
 }
 
 TEST_F(Traffic, LinkGroupsSpanTheConnections)
@@ -197,6 +235,74 @@ TEST_F(Traffic, LinkGroupsSpanTheConnections)
 	const size_t want = (g_config.connections + kConnsPerLinkGroup - 1) / kConnsPerLinkGroup;
 	EXPECT_GE(link_groups_of_this_role(), want)
 		<< g_config.connections << " connections need " << want << " link groups";
+}
+
+// ---- smc_diag: what smcctl sockets (like smcss) shows for real connections ----
+
+class SmcSockets : public SmcTest {
+protected:
+	// An AF_SMC connection to the peer's port, opened with an smc-traffic hello so the
+	// server counts it as a connection that asked for nothing.
+	UniqueFd connect_smc(uint16_t port)
+	{
+		const Endpoint ep = parse_endpoint(g_config.peer, port);
+		UniqueFd fd = open_stream_socket(SocketFamily::smc, ep);
+		if (::connect(fd.get(), reinterpret_cast<const sockaddr *>(&ep.addr), ep.len) < 0 && errno != EINPROGRESS)
+			throw Error(errno_message("connect to " + ep.text, errno));
+		pollfd p{fd.get(), POLLOUT, 0};
+		if (::poll(&p, 1, 60000) != 1)
+			throw Error("connect to " + ep.text + " did not complete in 60 s");
+		int err = 0;
+		socklen_t len = sizeof(err);
+		getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len);
+		if (err)
+			throw Error(errno_message("connect to " + ep.text, err));
+		Hello h;
+		h.request_size = h.response_size = 64;
+		const auto bytes = h.encode();
+		if (::send(fd.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(bytes.size()))
+			throw Error(errno_message("sending the hello", errno));
+		return fd;
+	}
+	// Our socket in smc_diag's dump, by its local port.
+	std::optional<SmcSocket> find(int fd)
+	{
+		sockaddr_storage ss{};
+		socklen_t len = sizeof(ss);
+		getsockname(fd, reinterpret_cast<sockaddr *>(&ss), &len);
+		const uint16_t port = ntohs(reinterpret_cast<sockaddr_in *>(&ss)->sin_port);
+		for (const SmcSocket &s : dump_smc_sockets())
+			if (s.local.size() > 6 && s.local.substr(s.local.rfind(':') + 1) == std::to_string(port))
+				return s;
+		return std::nullopt;
+	}
+};
+
+TEST_F(SmcSockets, SmcrConnectionShowsAsSmcrWithItsLink)
+{
+	CLIENT_ONLY();
+	UniqueFd fd = connect_smc(g_config.port);
+	const auto s = find(fd.get());
+	ASSERT_TRUE(s) << "smc_diag does not list our connection";
+	EXPECT_EQ(smc_mode_name(s->mode), "SMCR");
+	EXPECT_EQ(smc_state_name(s->state), "ACTIVE");
+	ASSERT_TRUE(s->lgr_role.has_value()) << "no link group info";
+	EXPECT_EQ(*s->lgr_role, 0) << "a client connection";
+	EXPECT_EQ(s->ib_device, "rxe0");
+	EXPECT_EQ(s->peer.substr(0, s->peer.rfind(':')), g_config.peer);
+}
+
+TEST_F(SmcSockets, FallbackShowsAsTcpWithItsReason)
+{
+	CLIENT_ONLY();
+	UniqueFd fd = connect_smc(g_config.tcp_port);
+	const auto s = find(fd.get());
+	ASSERT_TRUE(s) << "smc_diag does not list our connection";
+	EXPECT_EQ(smc_mode_name(s->mode), "TCP");
+	EXPECT_EQ(fallback_reason_id(s->fallback_reason), "SMC_CLC_DECL_PEERNOSMC");
+	std::ostringstream out;
+	render_sockets(out, {*s});
+	EXPECT_NE(out.str().find("TCP 0x03010000"), std::string::npos) << out.str();
 }
 
 // ---- CQ spreading (the series' netlink attributes) ----
@@ -227,6 +333,25 @@ TEST_F(CqBalance, AllChecksPassAfterTraffic)
 	EXPECT_TRUE(r.passed()) << cq_balance_json(r).dump(2);
 }
 
+TEST_F(CqBalance, ShapeIsNotDegenerate)
+{
+	// With one link, or one CQ pair, any binding is balanced: the other checks would
+	// prove nothing. The suite's connections need two link groups, so each side has
+	// two links on its device; the device has one pair per vector and CPU.
+	const unsigned cpus = static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN));
+	const CqBalanceReport r = check();
+	ASSERT_FALSE(r.devices.empty());
+	for (const DeviceCqReport &d : r.devices) {
+		ASSERT_TRUE(d.device.cq_pairs && d.device.comp_vectors) << d.device.ib_name;
+		EXPECT_GE(d.links.size(), 2u) << d.device.ib_name << ": too few links to tell bindings apart";
+		EXPECT_EQ(*d.device.cq_pairs, std::min(*d.device.comp_vectors, cpus))
+			<< d.device.ib_name << ": pairs = min(vectors, online CPUs)";
+		EXPECT_GE(*d.device.cq_pairs, 2u)
+			<< d.device.ib_name << ": one CQ pair (" << *d.device.comp_vectors << " vectors, " << cpus
+			<< " CPUs) cannot show spreading";
+	}
+}
+
 TEST_F(CqBalance, EveryCqWithLinksHandledCompletions)
 {
 	for (const DeviceCqReport &d : check().devices) {
@@ -246,6 +371,54 @@ TEST_F(CqBalance, LinksUseDifferentCqsWhenThereAreEnough)
 			continue;
 		EXPECT_NE(d.links[0].send_cq, d.links[1].send_cq);
 		EXPECT_NE(d.links[0].recv_cq, d.links[1].recv_cq);
+	}
+}
+
+// ---- an independent view: the RDMA core's resource tracking (rdma res show cq) ----
+
+// SMC's CQs on 'ibdev' as the RDMA core tracks them (iproute2's rdma -j res show cq),
+// in creation order (cqn), with their users (QPs bound).
+std::vector<std::pair<uint32_t, uint32_t>> rdma_smc_cqs(const std::string &ibdev)
+{
+	const auto [out, status] = run_command("rdma -j res show cq dev " + ibdev);
+	if (status != 0)
+		throw Error("rdma -j res show cq failed (status " + std::to_string(status) + "): " + out);
+	std::vector<std::pair<uint32_t, uint32_t>> cqs; // cqn, users
+	for (const nlohmann::json &cq : nlohmann::json::parse(out)) {
+		const std::string comm = cq.value("comm", "");
+		if (comm != "smc" && comm != "[smc]")
+			continue;
+		cqs.emplace_back(cq.at("cqn").get<uint32_t>(), cq.at("users").get<uint32_t>());
+	}
+	std::sort(cqs.begin(), cqs.end());
+	return cqs;
+}
+
+TEST_F(SmcTest, RdmaCoreSeesTheCqLoadsNetlinkReports)
+{
+	const LinkDump links = smc_->links();
+	for (const SmcrDevice &d : smc_->smcr_devices()) {
+		const auto cqs = rdma_smc_cqs(d.ib_name);
+		uint32_t device_links = 0;
+		for (const Link &l : links.links)
+			device_links += l.ib_device == d.ib_name;
+		ASSERT_GT(device_links, 0u) << d.ib_name << " has no links: nothing to compare";
+		if (!d.reports_cqs()) {
+			// stock: one send and one recv CQ, every QP on both
+			ASSERT_EQ(cqs.size(), 2u) << d.ib_name;
+			EXPECT_EQ(cqs[0].second, device_links);
+			EXPECT_EQ(cqs[1].second, device_links);
+			continue;
+		}
+		// the series creates send i, then recv i, for i = 0..pairs-1
+		ASSERT_EQ(cqs.size(), 2u * d.cq_pairs.value_or(0)) << d.ib_name;
+		for (const SmcrCq &cq : d.cqs) {
+			const size_t pos = 2 * cq.index + (cq.send ? 0 : 1);
+			ASSERT_LT(pos, cqs.size());
+			EXPECT_EQ(cqs[pos].second, cq.load)
+				<< d.ib_name << (cq.send ? " send" : " recv") << " cq " << cq.index << " (cqn "
+				<< cqs[pos].first << ")";
+		}
 	}
 }
 

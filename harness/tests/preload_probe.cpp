@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-// Helper of preload_test: creates sockets from many threads at once and prints, per
-// socket, its family (SO_DOMAIN) or the errno of a failed socket().
+// Helper of preload_test and the guest tests: creates sockets from many threads at once
+// and prints, per socket, its family (SO_DOMAIN) or the errno of a failed socket(); with
+// --buffers, one TCP socket's SO_SNDBUF and SO_RCVBUF instead.
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -8,11 +9,27 @@
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
+#include <string>
 #include <thread>
 #include <vector>
 
-int main()
+int main(int argc, char **argv)
 {
+	if (argc > 1 && std::string(argv[1]) == "--buffers") {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0) {
+			std::printf("errno=%d\n", errno);
+			return 1;
+		}
+		int domain = 0, sndbuf = 0, rcvbuf = 0;
+		socklen_t len = sizeof(int);
+		getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len);
+		getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
+		getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len);
+		std::printf("domain=%d sndbuf=%d rcvbuf=%d\n", domain, sndbuf, rcvbuf);
+		close(fd);
+		return 0;
+	}
 	struct Case {
 		const char *name;
 		int domain, type, protocol;

@@ -108,15 +108,43 @@ TEST_F(SmcrClientRecording, UeidAndPnet)
 	EXPECT_EQ(ib.eth_name, "n/a");
 }
 
-TEST_F(SmcrClientRecording, RendersTablesAndJson)
+TEST_F(SmcrClientRecording, RendersTablesInSmcrWordsAndJson)
 {
+	// smcr device's columns and words (a stock module: no CQ columns' values)
 	std::ostringstream out;
 	render_devices(out, {parse_smcr_device(rec["device"][0])});
-	EXPECT_EQ(out.str(), "IB-DEV  PORT  STATE   PNETID   NETDEV  LINKS  CRIT  PCI-ID  CQ-PAIRS  VECTORS\n"
-			     "rxe0    1     active  SMCNET*  -       1      yes   -       -         -\n");
-	nlohmann::json j = parse_link_dump(rec["link"]).links;
+	EXPECT_EQ(out.str(), "Net-Dev  IB-Dev  IB-P  IB-State  Type  Crit  #Links  PNET-ID  #CQ-Pairs  #Vectors\n"
+			     "-        rxe0    1     ACTIVE    -     Yes   1       *SMCNET  -          -\n");
+	// smcr linkgroup link-show's, with the link group's role and type
+	const LinkDump dump = parse_link_dump(rec["link"]);
+	std::ostringstream links;
+	render_links(links, dump);
+	const std::string first = links.str().substr(0, links.str().find('\n'));
+	EXPECT_EQ(first, "LG-ID     LG-Role  LG-Type  Net-Dev  Link-State   #Conns  IB-Dev  IB-P  Send-CQ  Recv-CQ");
+	EXPECT_NE(links.str().find("CLNT     SINGLE   -        LINK_ACTIVE"), std::string::npos) << links.str();
+	EXPECT_EQ(links.str().find("0000:ffff:0a00"), std::string::npos) << "GIDs only with -d";
+	std::ostringstream detailed;
+	render_links(detailed, dump, 1);
+	EXPECT_NE(detailed.str().find("Peer-GID"), std::string::npos);
+	EXPECT_NE(detailed.str().find("0000:0000:0000:0000:0000:ffff:0a00:0002"), std::string::npos) << detailed.str();
+	nlohmann::json j = dump.links;
 	EXPECT_EQ(j[0]["ib_device"], "rxe0");
 	EXPECT_EQ(j[0]["state"], 3);
+}
+
+TEST(CqRecording, DetailsShowTheCqTable)
+{
+	auto rec = load_recording("smcr-cqs-client-6.1.rec");
+	std::vector<SmcrDevice> devices;
+	for (const NetlinkMessage &m : rec["device"])
+		devices.push_back(parse_smcr_device(m));
+	std::ostringstream plain, detailed;
+	render_devices(plain, devices);
+	render_devices(detailed, devices, 1);
+	EXPECT_EQ(plain.str().find("Budget-Hits"), std::string::npos);
+	EXPECT_NE(detailed.str().find("IB-Dev  Dir   CQ  Vector  #Entries  #Links  Completions"), std::string::npos)
+		<< detailed.str();
+	EXPECT_NE(detailed.str().find("send"), std::string::npos);
 }
 
 TEST(FallbackRecording, ReasonsAndTotals)
@@ -130,6 +158,14 @@ TEST(FallbackRecording, ReasonsAndTotals)
 	EXPECT_EQ(f.reasons[0].code, 0x03010000u);
 	EXPECT_EQ(f.reasons[0].count, 2u);
 	EXPECT_EQ(fallback_reason_name(f.reasons[0].code), "peer does not offer SMC");
+	EXPECT_EQ(fallback_reason_id(f.reasons[0].code), "SMC_CLC_DECL_PEERNOSMC");
+	EXPECT_EQ(fallback_reason_id(0x0bad0000), "0x0bad0000");
+	std::ostringstream out;
+	render_fallbacks(out, f);
+	EXPECT_NE(out.str().find("0x03010000  SMC_CLC_DECL_PEERNOSMC  2      peer does not offer SMC"),
+		  std::string::npos)
+		<< out.str();
+	EXPECT_NE(out.str().find("since the smc module was loaded"), std::string::npos);
 }
 
 TEST(MalformedReplies, AreErrorsNotCrashes)

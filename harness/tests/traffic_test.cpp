@@ -3,6 +3,7 @@
 // loopback (AF_SMC needs the testbed; the guest tests cover it).
 #include "args.hpp"
 #include "error.hpp"
+#include "fallback_watch.hpp"
 #include "traffic.hpp"
 
 #include <arpa/inet.h>
@@ -265,4 +266,24 @@ TEST(TrafficErrors, BadAddressIsAnError)
 	TrafficOptions c = parse({"client", "--family", "tcp", "--host", "not-an-ip"});
 	std::atomic<bool> stop{false};
 	EXPECT_THROW(run_traffic_client(c, stop), Error);
+}
+
+TEST(TrafficErrors, UnreadableFallbackStatisticsAreAnErrorForSmc)
+{
+	// This host has no SMC netlink family: a watch cannot read the statistics. Over
+	// AF_SMC that must not pass for "no fallback".
+	FallbackWatch watch;
+	if (watch.available())
+		GTEST_SKIP() << "this host has SMC's netlink family; the test needs one without";
+	TrafficResult r;
+	r.options.family = SocketFamily::smc;
+	note_fallbacks(r, watch, false);
+	ASSERT_EQ(r.errors, 1u);
+	EXPECT_NE(r.error_messages[0].find("cannot tell whether connections fell back to TCP"), std::string::npos)
+		<< r.error_messages[0];
+	EXPECT_FALSE(r.fallbacks.has_value());
+	TrafficResult allowed;
+	allowed.options.allow_fallback = true;
+	note_fallbacks(allowed, watch, false);
+	EXPECT_EQ(allowed.errors, 0u);
 }

@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 	opt.online_cpus = static_cast<unsigned>(sysconf(_SC_NPROCESSORS_ONLN));
 	bool json = false;
 	ArgParser p("smc-cq-balance", kSynopsis);
-	p.flag("--json", "print JSON instead of a table", [&] { json = true; });
+	p.flag("-j,--json", "print JSON instead of a table", [&] { json = true; });
 	p.flag("--require-completions", "fail if a cq with links has handled no completion",
 	       [&] { opt.require_completions = true; });
 	p.option("--cpus", "N", "online CPUs to expect (default: this host's)", [&](const std::string &v) {
@@ -53,10 +53,8 @@ int main(int argc, char **argv)
 		 });
 	try {
 		auto pos = p.parse(argc, argv);
-		if (p.help_requested()) {
-			std::cout << p.usage();
+		if (p.handle_help_and_version(std::cout))
 			return 0;
-		}
 		if (!pos.empty())
 			throw UsageError("unexpected argument '" + pos[0] + "'");
 	} catch (const UsageError &e) {

@@ -52,14 +52,12 @@ int main(int argc, char **argv)
 	p.option("--output", "FILE", "also write the JSON report to FILE", [&](const std::string &v) { output = v; });
 	p.option("--proc", "DIR", "read stat and softirqs from DIR (default /proc)",
 		 [&](const std::string &v) { proc = v; });
-	p.flag("--json", "print JSON instead of a table", [&] { json = true; });
+	p.flag("-j,--json", "print JSON instead of a table", [&] { json = true; });
 	p.flag("--quiet", "print nothing (with --output)", [&] { quiet = true; });
 	try {
 		auto pos = p.parse(split, argv);
-		if (p.help_requested()) {
-			std::cout << p.usage();
+		if (p.handle_help_and_version(std::cout))
 			return 0;
-		}
 		if (!pos.empty())
 			throw UsageError("unexpected argument '" + pos[0] + "' (a command goes after --)");
 		if (split == argc && duration == 0)

@@ -1,30 +1,40 @@
 // SPDX-License-Identifier: GPL-2.0
-// smcctl: SMC's generic-netlink interface from the command line (the parts of smc-tools'
-// smcr, smcd ueid and smc_pnet that the testbed and users need).
+// smcctl: SMC's generic-netlink interface and smc_diag from the command line (the parts
+// of smc-tools' smcr, smcd ueid, smc_pnet and smcss that the testbed and users need),
+// with smcr's column names and words.
 #include "args.hpp"
 #include "error.hpp"
 #include "genl_socket.hpp"
+#include "json_document.hpp"
+#include "smc_diag.hpp"
 #include "smc_json.hpp"
 #include "smc_netlink.hpp"
 #include "smc_render.hpp"
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 using namespace smcscale;
 
 namespace {
 
-const char *kSynopsis = R"([--json] [--record FILE] COMMAND [ARGS]
+const char *kSynopsis = R"([-j] [-d|-dd] [--record FILE] COMMAND [ARGS]
 
 commands:
   info                          SMC version and capabilities
-  device                        SMC-R devices and their ports
-  linkgroup                     SMC-R link groups
-  link                          SMC-R links, with the link group they belong to
-  stats                         SMC statistics (successful handshakes, bytes)
-  fallback                      fallbacks to TCP, in total and by reason
+  device                        SMC-R devices and their ports (-d: PCI ids and the
+                                CQ table of the CQ-spreading series)
+  linkgroup                     SMC-R link groups (-d: version, peer host, EID)
+  link                          SMC-R links, with their link group and CQs (-d: UIDs
+                                and GIDs), like 'smcr linkgroup link-show'
+  stats                         SMC statistics since the smc module was loaded
+                                (successful handshakes, bytes), like 'smcr -a stats'
+  fallback                      fallbacks to TCP since the module was loaded, in total
+                                and by reason (SMC_CLC_DECL_* name and meaning)
+  sockets                       SMC sockets over smc_diag, like smcss: SMCR, SMCD or
+                                TCP with the fallback reason (-d: the link used)
   ueid [show]                   the user-defined EID table
   ueid add|del UEID             add or remove a UEID (A-Z 0-9 . -, up to 32)
   ueid flush                    empty the UEID table
@@ -37,6 +47,7 @@ commands:
 
 struct Options {
 	bool json = false;
+	int detail = 0;
 	std::string record;
 	std::string eth;
 	std::string ib;
@@ -49,17 +60,32 @@ void need_args(const std::vector<std::string> &args, size_t n, const std::string
 		throw UsageError("expected: smcctl " + usage);
 }
 
+// A table, or a JSON document of kind "smcctl.<what>" (arrays under 'key').
 template <typename T>
-void emit(const Options &opt, const T &value, void (*render)(std::ostream &, const T &))
+void emit(const Options &opt, const std::string &what, const std::string &key, const T &value,
+	  const std::function<void(std::ostream &, const T &)> &render)
 {
 	if (opt.json)
-		std::cout << nlohmann::json(value).dump(2) << "\n";
+		std::cout << json_document("smcctl." + what, nlohmann::json(value), key).dump(2) << "\n";
 	else
 		render(std::cout, value);
 }
 
+int run_sockets(const Options &opt, const std::vector<std::string> &args)
+{
+	need_args(args, 1, "sockets");
+	const auto sockets = dump_smc_sockets();
+	if (opt.json)
+		std::cout << json_document("smcctl.sockets", nlohmann::json(sockets), "sockets").dump(2) << "\n";
+	else
+		render_sockets(std::cout, sockets, opt.detail);
+	return 0;
+}
+
 int run(const Options &opt, const std::vector<std::string> &args)
 {
+	if (args[0] == "sockets" || args[0] == "socket")
+		return run_sockets(opt, args);
 	GenlSocket sock;
 	std::ofstream record;
 	if (!opt.record.empty()) {
@@ -83,27 +109,33 @@ int run(const Options &opt, const std::vector<std::string> &args)
 
 	if (cmd == "info") {
 		need_args(args, 1, "info");
-		emit(opt, smc.sys_info(), render_sys_info);
+		emit<SysInfo>(opt, "info", "", smc.sys_info(), render_sys_info);
 	} else if (cmd == "device" || cmd == "dev") {
 		need_args(args, 1, "device");
-		emit(opt, smc.smcr_devices(), render_devices);
+		emit<std::vector<SmcrDevice>>(opt, "device", "devices", smc.smcr_devices(),
+					      [&](std::ostream &o, const auto &v) { render_devices(o, v, opt.detail); });
 	} else if (cmd == "linkgroup" || cmd == "lgr") {
 		need_args(args, 1, "linkgroup");
-		emit(opt, smc.link_groups(), render_link_groups);
+		emit<std::vector<LinkGroup>>(opt, "linkgroup", "linkgroups", smc.link_groups(),
+					     [&](std::ostream &o, const auto &v) { render_link_groups(o, v, opt.detail); });
 	} else if (cmd == "link") {
 		need_args(args, 1, "link");
-		emit(opt, smc.links().links, render_links);
+		const LinkDump dump = smc.links();
+		if (opt.json)
+			std::cout << json_document("smcctl.link", nlohmann::json(dump.links), "links").dump(2) << "\n";
+		else
+			render_links(std::cout, dump, opt.detail);
 	} else if (cmd == "stats") {
 		need_args(args, 1, "stats");
-		emit(opt, smc.stats(), render_stats);
+		emit<Stats>(opt, "stats", "", smc.stats(), render_stats);
 	} else if (cmd == "fallback") {
 		need_args(args, 1, "fallback");
-		emit(opt, smc.fallback_stats(), render_fallbacks);
+		emit<FallbackStats>(opt, "fallback", "", smc.fallback_stats(), render_fallbacks);
 	} else if (cmd == "ueid") {
 		if (sub == "show") {
 			auto ueids = smc.ueids();
 			if (opt.json)
-				std::cout << nlohmann::json(ueids).dump(2) << "\n";
+				std::cout << json_document("smcctl.ueid", nlohmann::json(ueids), "ueids").dump(2) << "\n";
 			else
 				for (const auto &u : ueids)
 					std::cout << u << "\n";
@@ -121,7 +153,7 @@ int run(const Options &opt, const std::vector<std::string> &args)
 		}
 	} else if (cmd == "pnet") {
 		if (sub == "show") {
-			emit(opt, smc.pnet_entries(), render_pnet);
+			emit<std::vector<PnetEntry>>(opt, "pnet", "entries", smc.pnet_entries(), render_pnet);
 		} else if (sub == "add") {
 			need_args(args, 3, "pnet add PNETID --eth NETDEV | --ib DEV [--port N]");
 			if (opt.eth.empty() == opt.ib.empty())
@@ -145,13 +177,16 @@ int run(const Options &opt, const std::vector<std::string> &args)
 	return 0;
 }
 
+
 } // namespace
 
 int main(int argc, char **argv)
 {
 	Options opt;
 	ArgParser parser("smcctl", kSynopsis);
-	parser.flag("--json", "print JSON instead of a table", [&] { opt.json = true; });
+	parser.flag("-j,--json", "print JSON instead of a table", [&] { opt.json = true; });
+	parser.flag("-d,--details", "print details (wide columns, the CQ table)", [&] { opt.detail = std::max(opt.detail, 1); });
+	parser.flag("-dd,--ddetails", "print more details (as -d here)", [&] { opt.detail = 2; });
 	parser.option("--record", "FILE", "append every netlink reply (hex) to FILE",
 		      [&](const std::string &v) { opt.record = v; });
 	parser.option("--eth", "NETDEV", "pnet add: the network device",
@@ -162,10 +197,8 @@ int main(int argc, char **argv)
 	});
 	try {
 		auto args = parser.parse(argc, argv);
-		if (parser.help_requested()) {
-			std::cout << parser.usage();
+		if (parser.handle_help_and_version(std::cout))
 			return 0;
-		}
 		if (args.empty())
 			throw UsageError("no command given");
 		return run(opt, args);
