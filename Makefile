@@ -9,18 +9,19 @@ JOBS := $(shell nproc)
 
 FUZZ_SECONDS ?= 300
 
-.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit \
+.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit install-check \
 	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
 	@echo "make check         all tests: unit, series check, guest tests (what CI runs)"
-	@echo "make deps          install the Debian packages of ci/packages.txt"
+	@echo "make deps          install the Debian packages of ci/packages/*.txt (harness-only: make harness)"
 	@echo "make kernel        fetch the Debian 6.1 image, headers and source (one version)"
 	@echo "make tree          git tree of linux-source-6.1 with net-smc-patches/ applied"
 	@echo "make modules       smc.ko (stock, patched) and the testbed rdma_rxe.ko"
 	@echo "make harness       the C++ harness (build/harness)"
-	@echo "make unit          the harness unit tests"
+	@echo "make unit          the harness unit tests (a skipped test fails them)"
+	@echo "make install-check the harness without GoogleTest, installed under a prefix"
 	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
 	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
@@ -29,7 +30,8 @@ help:
 deps:
 	scripts/install-deps
 
-kernel: deps
+kernel:
+	scripts/install-deps kernel
 	scripts/kernel-fetch
 
 tree: kernel tree-only
@@ -40,11 +42,14 @@ modules: tree modules-only
 modules-only:
 	scripts/kernel-modules
 
-harness: deps
+# Needs only the harness's packages (ci/packages/harness.txt), not QEMU or kernel tools.
+harness:
+	scripts/install-deps harness
 	cmake -S harness -B $(HARNESS_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(HARNESS_BUILD) -j$(JOBS)
 
 build: modules harness
+	scripts/install-deps testbed
 	scripts/initramfs >/dev/null
 
 demo: build
@@ -53,6 +58,10 @@ demo: build
 unit: harness
 	scripts/unit-tests $(HARNESS_BUILD)
 
+# the harness built without GoogleTest, installed under a prefix, working from there
+install-check:
+	scripts/harness-install-check
+
 series-check:
 	scripts/series-check
 
@@ -60,7 +69,8 @@ guest-tests: build guest-tests-only
 guest-tests-only:
 	scripts/guest-tests
 
-fuzz: deps
+fuzz:
+	scripts/install-deps harness fuzz
 	scripts/fuzz $(FUZZ_SECONDS)
 
 # the bounded run that 'make check' includes

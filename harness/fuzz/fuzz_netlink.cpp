@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-// libFuzzer target: the SMC netlink reply parsers, fed one message or a dump of several
+// libFuzzer target: the SMC netlink and smc_diag reply parsers, fed one message or a dump of several
 // (split where each message's length says). Malformed input may raise Error, nothing else.
 #include "error.hpp"
 #include "genl_socket.hpp"
+#include "smc_diag.hpp"
 #include "smc_netlink.hpp"
 
 #include <linux/netlink.h>
@@ -36,6 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	expect_error_or_value([&] { parse_sys_info(whole); });
 	expect_error_or_value([&] { parse_ueid(whole); });
 	expect_error_or_value([&] { parse_pnet_entry(whole); });
+	expect_error_or_value([&] { parse_smc_diag_message(whole); });
 
 	// A dump: messages back to back, each as long as its header claims.
 	std::vector<NetlinkMessage> dump;

@@ -26,6 +26,9 @@
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -224,10 +227,12 @@ TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)
 	const FallbackStats fb = smc_->fallback_stats();
 	EXPECT_EQ(fb.server_total, 0u);
 	EXPECT_EQ(fb.client_total, 0u);
-	// the rr connections, the stream test's two, the preloaded program's and the
-	// sockets test's (the buffer probe connects nowhere)
+	// the rr connections, the stream test's two, the preloaded program's, the sockets
+	// test's (the buffer probe connects nowhere) and, with the patched module, the CQ
+	// binding test's three over VLANs
+	const uint32_t binding = g_config.variant == "patched" ? 3 : 0;
 	EXPECT_EQ(smc_->stats().smcr.server_v2_success,
-		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections);
+		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections + binding);
 }
 
 TEST_F(Traffic, LinkGroupsSpanTheConnections)
@@ -243,9 +248,9 @@ class SmcSockets : public SmcTest {
 protected:
 	// An AF_SMC connection to the peer's port, opened with an smc-traffic hello so the
 	// server counts it as a connection that asked for nothing.
-	UniqueFd connect_smc(uint16_t port)
+	UniqueFd connect_smc(uint16_t port, const std::string &host = g_config.peer)
 	{
-		const Endpoint ep = parse_endpoint(g_config.peer, port);
+		const Endpoint ep = parse_endpoint(host, port);
 		UniqueFd fd = open_stream_socket(SocketFamily::smc, ep);
 		if (::connect(fd.get(), reinterpret_cast<const sockaddr *>(&ep.addr), ep.len) < 0 && errno != EINPROGRESS)
 			throw Error(errno_message("connect to " + ep.text, errno));
@@ -372,6 +377,134 @@ TEST_F(CqBalance, LinksUseDifferentCqsWhenThereAreEnough)
 		EXPECT_NE(d.links[0].send_cq, d.links[1].send_cq);
 		EXPECT_NE(d.links[0].recv_cq, d.links[1].recv_cq);
 	}
+}
+
+// ---- least-loaded binding, told apart from round-robin ----
+
+// Runs a shell command in the peer guest through its peer agent (scripts/guest/peer-agent,
+// started by scripts/guest-gtest); returns its exit status and output.
+std::pair<int, std::string> run_on_peer(const std::string &script)
+{
+	const char *run = std::getenv("SMCVM_RUN");
+	if (!run)
+		throw Error("no peer agent: SMCVM_RUN is not set (not in the testbed)");
+	static int n = 0;
+	const std::string base = std::string(run) + "/peer-requests/client-" + std::to_string(++n);
+	{
+		std::ofstream f(base + ".sh.tmp");
+		f << script << "\n";
+	}
+	std::filesystem::rename(base + ".sh.tmp", base + ".sh");
+	for (int i = 0; i < 600; i++) {
+		std::ifstream done(base + ".done");
+		int status;
+		if (done >> status) {
+			std::ifstream out(base + ".out");
+			std::stringstream text;
+			text << out.rdbuf();
+			return {status, text.str()};
+		}
+		usleep(100 * 1000);
+	}
+	throw Error("the peer agent did not run " + base + ".sh within 60 s");
+}
+
+class CqBinding : public SmcSockets {
+protected:
+	void SetUp() override
+	{
+		SmcSockets::SetUp();
+		if (IsSkipped())
+			return;
+		if (g_config.role != "client")
+			SKIP_BECAUSE("client-side test");
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (!d.reports_cqs())
+				SKIP_BECAUSE("the smc module reports no CQ attributes (stock net/smc)");
+		if (!std::getenv("SMCVM_RUN"))
+			SKIP_BECAUSE("needs the testbed's VLANs and peer agent (scripts/guest-gtest)");
+	}
+	// The send and recv CQ loads of rxe0, by CQ index.
+	std::pair<std::vector<uint32_t>, std::vector<uint32_t>> loads()
+	{
+		std::vector<uint32_t> send, recv;
+		for (const SmcrDevice &d : smc_->smcr_devices()) {
+			if (d.ib_name != "rxe0")
+				continue;
+			send.assign(*d.cq_pairs, 0);
+			recv.assign(*d.cq_pairs, 0);
+			for (const SmcrCq &cq : d.cqs)
+				(cq.send ? send : recv).at(cq.index) = cq.load;
+		}
+		return {send, recv};
+	}
+	// The link of the link group on VLAN 'vlan', if there is one.
+	std::optional<Link> link_on_vlan(uint8_t vlan)
+	{
+		const LinkDump dump = smc_->links();
+		for (const LinkGroup &g : dump.groups)
+			if (g.vlan_id == vlan && g.role == 0)
+				for (const Link &l : dump.links)
+					if (l.lgr_id == g.id)
+						return l;
+		return std::nullopt;
+	}
+};
+
+// The first CQ with the fewest links: where least-loaded binding puts the next link.
+uint32_t least_loaded(const std::vector<uint32_t> &loads)
+{
+	return static_cast<uint32_t>(std::min_element(loads.begin(), loads.end()) - loads.begin());
+}
+
+TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
+{
+	// Each VLAN is a link group of its own (one link, one QP). Open A, open B, remove
+	// B, open C: least-loaded puts C where B was; round-robin would move on to the
+	// next CQ whatever the loads (with the suite's two link groups already on CQs 0
+	// and 1 of two pairs: [1,1] -> A [2,1] -> B [2,2] -> -B [2,1] -> C: least-loaded
+	// [2,2], round-robin [3,1]). The model is checked after every step.
+	auto [send, recv] = loads();
+	ASSERT_GE(send.size(), 2u) << "one CQ pair cannot tell policies apart";
+	auto open = [&](uint8_t vlan) {
+		const uint32_t want_send = least_loaded(send), want_recv = least_loaded(recv);
+		UniqueFd fd = connect_smc(5558, "10.0." + std::to_string(vlan) + ".1");
+		const auto l = link_on_vlan(vlan);
+		EXPECT_TRUE(l && l->send_cq && l->recv_cq) << "no link for VLAN " << int(vlan);
+		if (l && l->send_cq && l->recv_cq) {
+			EXPECT_EQ(*l->send_cq, want_send) << "VLAN " << int(vlan) << ": not the least-loaded send CQ";
+			EXPECT_EQ(*l->recv_cq, want_recv) << "VLAN " << int(vlan) << ": not the least-loaded recv CQ";
+			send[*l->send_cq]++;
+			recv[*l->recv_cq]++;
+		}
+		EXPECT_EQ(loads(), std::make_pair(send, recv)) << "after opening VLAN " << int(vlan);
+		return std::make_pair(std::move(fd), l);
+	};
+	auto [a, link_a] = open(101);
+	auto [b, link_b] = open(102);
+	ASSERT_TRUE(link_b);
+
+	// Remove B's link group: its VLAN goes down on both sides, so both ends' QPs fail
+	// on their next send and SMC tears the link group down at once (no free delay).
+	ASSERT_EQ(run_command(std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans down 102").second, 0);
+	const auto [peer_status, peer_out] = run_on_peer(std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans down 102");
+	ASSERT_EQ(peer_status, 0) << peer_out;
+	const char byte = 0;
+	(void)::send(b.get(), &byte, 1, MSG_NOSIGNAL);
+	bool gone = false;
+	for (int i = 0; i < 300 && !gone; i++) {
+		gone = !link_on_vlan(102);
+		if (!gone)
+			usleep(100 * 1000);
+	}
+	ASSERT_TRUE(gone) << "VLAN 102's link group is still there 30 s after its VLAN went down";
+	send[*link_b->send_cq]--;
+	recv[*link_b->recv_cq]--;
+	EXPECT_EQ(loads(), std::make_pair(send, recv)) << "B's link did not give its CQs back";
+
+	auto [c, link_c] = open(103);
+	ASSERT_TRUE(link_c);
+	EXPECT_EQ(*link_c->send_cq, *link_b->send_cq) << "C did not take the send CQ B left";
 }
 
 // ---- an independent view: the RDMA core's resource tracking (rdma res show cq) ----
