@@ -180,7 +180,7 @@ CqBalanceReport check_cq_balance(const std::vector<SmcrDevice> &devices, const L
 
 void render_cq_balance(std::ostream &out, const CqBalanceReport &report)
 {
-	Table t({"IB-DEV", "DIR", "CQ", "VECTOR", "ENTRIES", "LINKS", "COMPLETIONS", "RUNS", "BUDGET-HITS"});
+	Table t({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Links", "Completions", "Tasklet-Runs", "Budget-Hits"});
 	for (const DeviceCqReport &r : report.devices)
 		for (const SmcrCq &cq : r.device.cqs)
 			t.add({r.device.ib_name, dir_name(cq.send), std::to_string(cq.index), std::to_string(cq.vector),
