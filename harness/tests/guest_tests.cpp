@@ -464,7 +464,9 @@ TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
 	// next CQ whatever the loads (with the suite's two link groups already on CQs 0
 	// and 1 of two pairs: [1,1] -> A [2,1] -> B [2,2] -> -B [2,1] -> C: least-loaded
 	// [2,2], round-robin [3,1]). The model is checked after every step.
-	auto [send, recv] = loads();
+	// plain variables, not a structured binding: the lambda below captures them
+	const auto start = loads();
+	std::vector<uint32_t> send = start.first, recv = start.second;
 	ASSERT_GE(send.size(), 2u) << "one CQ pair cannot tell policies apart";
 	auto open = [&](uint8_t vlan) {
 		const uint32_t want_send = least_loaded(send), want_recv = least_loaded(recv);
