@@ -74,8 +74,11 @@ void require_objects(const nlohmann::json &doc, const std::string &pointer, cons
 	}
 }
 
-nlohmann::json read_env(const fs::path &path)
+}
+
+nlohmann::json read_env(const std::string &file)
 {
+	const fs::path path(file);
 	std::ifstream in(path);
 	if (!in)
 		throw Error(path.string() + ": cannot read (not a run directory?)");
@@ -93,6 +96,8 @@ nlohmann::json read_env(const fs::path &path)
 	}
 	return env;
 }
+
+namespace {
 
 nlohmann::json role_report(const fs::path &dir)
 {

@@ -19,4 +19,8 @@ nlohmann::json read_run_report(const std::string &run_dir);
 
 void render_run_report(std::ostream &out, const nlohmann::json &report);
 
+// A key=value file (run.env, bench.env) as a JSON object of strings; '#' lines and blank
+// lines are skipped. Throws Error naming the file and line that is malformed.
+nlohmann::json read_env(const std::string &path);
+
 } // namespace smcscale

@@ -106,7 +106,7 @@ TEST(ProcStat, HotUnpluggedCpuIsOffline)
 	EXPECT_EQ(d.get("TASKLET", 0), 3u);
 	EXPECT_EQ(d.get("TASKLET", 1), 0u);
 	EXPECT_EQ(d.get("TASKLET", 2), 7u);
-	LoadInterval in{0, 1, rows, d};
+	LoadInterval in{0, 1, rows, d, {}};
 	auto v = per_cpu(in, "TASKLET");
 	EXPECT_EQ(v.size(), 2u); // the offline CPU is left out
 }

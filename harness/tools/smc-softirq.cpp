@@ -13,7 +13,9 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <optional>
 #include <iostream>
 #include <thread>
@@ -22,22 +24,42 @@ using namespace smcscale;
 
 namespace {
 
+// The files in a marker directory ("" when none is used).
+std::set<std::string> marker_names(const std::string &dir)
+{
+	std::set<std::string> names;
+	if (dir.empty())
+		return names;
+	std::error_code ec;
+	for (const auto &e : std::filesystem::directory_iterator(dir, ec))
+		names.insert(e.path().filename().string());
+	return names;
+}
+
 const char *kSynopsis = R"([options] [-- COMMAND [ARGS...]]
 
 Samples /proc/stat and /proc/softirqs every --interval seconds, for --duration seconds or
 while COMMAND runs, and prints per-CPU %usr %nice %sys %iowait %irq %soft %steal %guest
-%gnice %idle (mpstat's formulas) with the TASKLET, NET_RX, NET_TX and IRQ_POLL softirq
-counts of the whole run, then how evenly %soft, TASKLET and NET_RX are spread: Jain's
-index, coefficient of variation, max/mean, the busiest CPU and its share, and the CPUs
-with at least 1 % of the total. With COMMAND, the exit status is COMMAND's.)";
+%gnice %idle (sysstat's rules) with the TASKLET (all tasklets, rxe's included), NET_RX,
+NET_TX and IRQ_POLL softirq counts of the whole run, then how evenly %soft, TASKLET and
+NET_RX are spread: Jain's index, coefficient of variation, max/mean, the busiest CPU and
+its share, and the CPUs with at least 1 % of the total.
+With --cq-work, also the time per CPU in SMC's own CQ tasklets (smc_wr_tx_tasklet_fn,
+smc_wr_rx_tasklet_fn), traced with kprobes and a tracefs hist trigger (root, tracefs,
+the smc module loaded), and its spread. With --markers DIR, a sample is also taken as
+soon as a file appears in DIR (another process, or another host sharing DIR, marks the
+start and end of a phase: NAME.start and NAME.end), and the JSON report has the
+interval of each such phase under "marked"; without --duration or COMMAND it then runs
+until SIGTERM or SIGINT. With COMMAND, the exit status is COMMAND's.)";
 
 } // namespace
 
 int main(int argc, char **argv)
 {
 	double interval = 1.0, duration = 0;
-	bool json = false, quiet = false;
-	std::string output, proc = "/proc";
+	bool json = false, quiet = false, cq_work = false;
+	std::string tracefs = "/sys/kernel/tracing";
+	std::string output, proc = "/proc", markers;
 	int split = argc;
 	for (int i = 1; i < argc; i++)
 		if (std::strcmp(argv[i], "--") == 0) {
@@ -54,14 +76,21 @@ int main(int argc, char **argv)
 		 [&](const std::string &v) { proc = v; });
 	p.flag("-j,--json", "print JSON instead of a table", [&] { json = true; });
 	p.flag("--quiet", "print nothing (with --output)", [&] { quiet = true; });
+	p.flag("--cq-work", "also time SMC's CQ tasklets per CPU (tracefs kprobes)", [&] { cq_work = true; });
+	p.option("--markers", "DIR", "also sample when a file appears in DIR (NAME.start, NAME.end)",
+		 [&](const std::string &v) { markers = v; });
+	p.option("--tracefs", "DIR", "where tracefs is mounted (default /sys/kernel/tracing)",
+		 [&](const std::string &v) { tracefs = v; });
 	try {
 		auto pos = p.parse(split, argv);
 		if (p.handle_help_and_version(std::cout))
 			return 0;
 		if (!pos.empty())
 			throw UsageError("unexpected argument '" + pos[0] + "' (a command goes after --)");
-		if (split == argc && duration == 0)
-			throw UsageError("give --duration or a command after --");
+		if (split == argc && duration == 0 && markers.empty())
+			throw UsageError("give --duration, --markers or a command after --");
+		if (!markers.empty() && !std::filesystem::is_directory(markers))
+			throw UsageError("--markers " + markers + " is not a directory");
 		if (split < argc && split + 1 == argc)
 			throw UsageError("no command after --");
 	} catch (const UsageError &e) {
@@ -74,17 +103,33 @@ int main(int argc, char **argv)
 		using Clock = std::chrono::steady_clock;
 		const auto start = Clock::now();
 		auto now = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-		std::vector<LoadSample> samples{read_load_sample(proc, 0)};
+		// Removes its probes on every path out of here.
+		std::optional<CqWorkTracer> tracer;
+		if (cq_work)
+			tracer.emplace(tracefs);
+		const CqWorkTracer *t = tracer ? &*tracer : nullptr;
+		std::vector<LoadSample> samples{read_load_sample(proc, 0, t)};
+		// Markers already there belong to an earlier run: not ours.
+		std::set<std::string> seen = marker_names(markers);
 		// Ended and reaped by its destructor on every path out of here, errors included.
 		std::optional<ChildProcess> child;
 		if (split < argc)
 			child.emplace(std::vector<std::string>(argv + split + 1, argv + argc));
+		const bool until_stopped = !child && duration == 0;
 		for (;;) {
 			const double next = samples.back().time + interval;
-			while (now() < next && !stop && !(child && child->poll()))
+			std::vector<std::string> marks;
+			while (now() < next && !stop && !(child && child->poll())) {
+				for (const std::string &m : marker_names(markers))
+					if (seen.insert(m).second)
+						marks.push_back(m);
+				if (!marks.empty())
+					break;
 				std::this_thread::sleep_for(std::chrono::milliseconds(10));
-			samples.push_back(read_load_sample(proc, now()));
-			if (stop || (child && child->poll()) || (!child && now() >= duration))
+			}
+			samples.push_back(read_load_sample(proc, now(), t));
+			samples.back().marks = std::move(marks);
+			if (stop || (child && child->poll()) || (!child && !until_stopped && now() >= duration))
 				break;
 		}
 		int status = 0;
