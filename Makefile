@@ -9,7 +9,7 @@ JOBS := $(shell nproc)
 
 FUZZ_SECONDS ?= 300
 
-.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit install-check \
+.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit install-check bench \
 	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
 
 help:
@@ -24,6 +24,7 @@ help:
 	@echo "make install-check the harness without GoogleTest, installed under a prefix"
 	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
+	@echo "make bench         stock vs patched: nginx+wrk and request/response, charts (BENCH=quick: a few minutes)"
 	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
 	@echo "make clean         remove build/ (the cache in $(SMC_CACHE) stays)"
 
@@ -68,6 +69,13 @@ series-check:
 guest-tests: build guest-tests-only
 guest-tests-only:
 	scripts/guest-tests
+
+# BENCH=quick: one repetition, two connection counts (a few minutes); default: the full
+# run (3 repetitions, 100-800 connections). BENCH_ARGS: more options of scripts/bench.
+BENCH ?=
+bench: build
+	scripts/install-deps bench
+	scripts/bench $(if $(filter quick,$(BENCH)),--quick) $(if $(filter smoke,$(BENCH)),--smoke) $(BENCH_ARGS)
 
 fuzz:
 	scripts/install-deps harness fuzz

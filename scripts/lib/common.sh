@@ -31,12 +31,19 @@ ensure_packages() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	need_root
 	log "installing ${missing[*]}"
+	# Packages with a service (nginx) must not start it on the host: the project runs
+	# its servers itself, in the guests. policy-rc.d is Debian's switch for that.
+	local policy=/usr/sbin/policy-rc.d own_policy=0
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && own_policy=1
+	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" \
 		>"$SMC_CACHE/apt-install.log" 2>&1 ||
 		{ apt-get update -q >"$SMC_CACHE/apt-update.log" 2>&1 &&
 		  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
 			"${missing[@]}" >"$SMC_CACHE/apt-install.log" 2>&1; } ||
-		die "apt-get install ${missing[*]} failed; see $SMC_CACHE/apt-install.log"
+		{ [ "$own_policy" = 0 ] || rm -f "$policy"; die "apt-get install ${missing[*]} failed; see $SMC_CACHE/apt-install.log"; }
+	[ "$own_policy" = 0 ] || rm -f "$policy"
 }
 
 # kernel.env records the kernel the last fetch resolved; every later step reads it so
