@@ -170,6 +170,21 @@ std::map<std::pair<std::string, unsigned>, double> host_usage(const HostVcpus &h
 	return out;
 }
 
+// nginx's stub_status: the total of requests it has handled, or nullopt.
+std::optional<uint64_t> nginx_requests(const fs::path &p)
+{
+	std::ifstream in(p);
+	std::string line;
+	while (std::getline(in, line))
+		if (line.find("accepts handled requests") != std::string::npos && std::getline(in, line)) {
+			std::istringstream nums(line);
+			uint64_t accepts, handled, requests;
+			if (nums >> accepts >> handled >> requests)
+				return requests;
+		}
+	return std::nullopt;
+}
+
 // The measured result of the load generator: wrk's text or smc-traffic's JSON.
 nlohmann::json load_result(const std::string &workload, const fs::path &file)
 {
@@ -217,7 +232,7 @@ nlohmann::json load_result(const std::string &workload, const fs::path &file)
 
 nlohmann::json collect_point(const fs::path &dir, const std::string &point, const nlohmann::json &bench,
 			     const nlohmann::json &load, const HostVcpus &host, const std::set<unsigned> &completion_cpus,
-			     unsigned server_nic, unsigned client_nic)
+			     std::optional<unsigned> server_nic, std::optional<unsigned> client_nic)
 {
 	std::istringstream parts(point);
 	std::string workload, family, conns;
@@ -231,9 +246,49 @@ nlohmann::json collect_point(const fs::path &dir, const std::string &point, cons
 			    {"variant", bench.at("variant")},
 			    {"rep", std::stoul(bench.at("rep").get<std::string>())}};
 	std::vector<std::string> invalid;
-	p.update(load_result(workload, dir / "client/points" / (point + ".out")));
-	if (p["errors"].get<uint64_t>() > 0)
+	const fs::path result = dir / "client/points" / (point + ".out");
+	try {
+		p.update(load_result(workload, result));
+	} catch (const Error &e) {
+		// the load generator gave up (wrk: "unable to connect"): the point ran and failed
+		std::string first;
+		std::ifstream in(result);
+		std::getline(in, first);
+		p.update({{"qps", 0.0}, {"requests", 0}, {"errors", 1}});
+		invalid.push_back("the load generator failed: " + (first.empty() ? std::string(e.what()) : first));
+	}
+	if (p["errors"].get<uint64_t>() > 0 && invalid.empty())
 		invalid.push_back(p.value("error_detail", std::string("errors")));
+
+	// nginx: the requests of the measured phase, counted by the server (wrk's own
+	// numbers cover its whole run, connection setup included)
+	if (workload == "nginx") {
+		const fs::path s0 = dir / "server/points" / (point + ".start") / ("nginx-" + family + ".status");
+		const fs::path s1 = dir / "server/points" / (point + ".end") / ("nginx-" + family + ".status");
+		const auto r0 = nginx_requests(s0), r1 = nginx_requests(s1);
+		const nlohmann::json::json_pointer at("/marked/" + point);
+		if (r0 && r1 && *r1 > *r0 && load.contains(at)) {
+			const double secs = load.at(at).value("end", 0.0) - load.at(at).value("start", 0.0);
+			p["probe_qps"] = p["qps"];
+			p["requests"] = *r1 - *r0 - 1; // the end marker's own status request
+			p["qps"] = secs > 0 ? static_cast<double>(*r1 - *r0 - 1) / secs : 0.0;
+			p["qps_source"] = "nginx stub_status between the markers";
+		} else {
+			invalid.push_back("no request count from nginx at the markers");
+		}
+		// the load's connections and the latency probe's 10
+		std::ifstream up(dir / "client/points" / (point + ".connections-up"));
+		unsigned n, settle_s;
+		p["latency_source"] = "a 10-connection wrk probe during the point";
+		if (up >> n) {
+			p["connections_up"] = n;
+			if (up >> settle_s)
+				p["settle_seconds"] = settle_s;
+			if (n < p["connections"].get<unsigned>() + 10)
+				invalid.push_back("only " + std::to_string(n) + " of " + std::to_string(p["connections"].get<unsigned>()) +
+						  " connections (and the probe's 10) were up when the point started");
+		}
+	}
 
 	// the server's CPUs and SMC's CQ work, between the markers
 	const nlohmann::json::json_pointer at("/marked/" + point);
@@ -262,10 +317,20 @@ nlohmann::json collect_point(const fs::path &dir, const std::string &point, cons
 			if (completion_cpus.count(cpu))
 				completion_work.emplace_back(cpu, ns);
 			soft_seconds += c.value("soft", 0.0) / 100.0 * seconds;
-			if (cpu == server_nic)
+			if (server_nic && cpu == *server_nic)
 				p["nic"]["server_guest_busy_pct"] = 100.0 - c.value("idle", 0.0);
 		}
 		p["server_cpus"] = cpus;
+		// all tasklets (rxe's included) against SMC's CQ tasklet runs
+		uint64_t tasklets = 0, cq_runs = 0;
+		for (const nlohmann::json &c : in.at("cpus")) {
+			if (c.contains("softirqs"))
+				tasklets += c["softirqs"].value("TASKLET", 0ULL);
+			if (c.contains("cq_work"))
+				cq_runs += c["cq_work"].value("runs", 0ULL);
+		}
+		p["tasklets_all"] = tasklets;
+		p["smc_cq_tasklet_runs"] = cq_runs;
 		const Spread all = spread(work), compl_spread = spread(completion_work);
 		p["cq_work"] = {{"total_ms", all.total / 1e6},
 				{"busiest_cpu", all.busiest_cpu},
@@ -280,50 +345,51 @@ nlohmann::json collect_point(const fs::path &dir, const std::string &point, cons
 			p["softirq_us_per_request"] = soft_seconds * 1e6 / requests;
 	}
 
-	// SMC's and rxe's state on the server at the markers
+	// SMC's and rxe's state on the server at the markers, the client's around the point
 	const fs::path start = dir / "server/points" / (point + ".start"), end = dir / "server/points" / (point + ".end");
-	if (auto dev = read_document_if(end / "device.json", "smcctl.device")) {
+	const auto s0 = read_document_if(start / "state.json", "smcctl.state");
+	const auto s1 = read_document_if(end / "state.json", "smcctl.state");
+	const auto c0 = read_document_if(dir / "client/points" / (point + ".state-before.json"), "smcctl.state");
+	const auto c1 = read_document_if(dir / "client/points" / (point + ".state-after.json"), "smcctl.state");
+	if (s1) {
 		std::map<std::pair<std::string, unsigned>, uint64_t> before;
-		if (auto d0 = read_document_if(start / "device.json", "smcctl.device"))
-			for (const auto &d : (*d0)["devices"])
+		if (s0)
+			for (const auto &d : (*s0)["devices"])
 				for (const auto &cq : d.value("cqs", nlohmann::json::array()))
 					before[{cq["direction"], cq["index"]}] = cq.value("completions", 0ULL);
 		nlohmann::json cqs = nlohmann::json::array();
-		for (const auto &d : (*dev)["devices"])
+		for (const auto &d : (*s1)["devices"])
 			for (nlohmann::json cq : d.value("cqs", nlohmann::json::array())) {
 				cq["completions_in_point"] =
 					delta(before[{cq["direction"], cq["index"]}], cq.value("completions", 0ULL));
 				cqs.push_back(cq);
 			}
 		p["cqs"] = cqs;
-		if (!(*dev)["devices"].empty())
-			p["cq_pairs"] = (*dev)["devices"][0].value("cq_pairs", nlohmann::json());
+		if (!(*s1)["devices"].empty())
+			p["cq_pairs"] = (*s1)["devices"][0].value("cq_pairs", nlohmann::json());
+		p["link_groups"] = (*s1)["linkgroups"].size();
 	}
-	if (auto lg = read_document_if(end / "linkgroup.json", "smcctl.linkgroup"))
-		p["link_groups"] = (*lg)["linkgroups"].size();
 	uint64_t server_fb = 0, client_fb = 0;
-	auto fb0 = read_document_if(start / "fallback.json", "smcctl.fallback");
-	auto fb1 = read_document_if(end / "fallback.json", "smcctl.fallback");
-	if (fb0 && fb1)
-		server_fb = delta(fallbacks_of(*fb0), fallbacks_of(*fb1));
-	auto cf0 = read_document_if(dir / "client/points" / (point + ".fallback-before.json"), "smcctl.fallback");
-	auto cf1 = read_document_if(dir / "client/points" / (point + ".fallback-after.json"), "smcctl.fallback");
-	if (cf0 && cf1)
-		client_fb = delta(fallbacks_of(*cf0), fallbacks_of(*cf1));
+	if (s0 && s1)
+		server_fb = delta(fallbacks_of((*s0)["fallback"]), fallbacks_of((*s1)["fallback"]));
+	if (c0 && c1)
+		client_fb = delta(fallbacks_of((*c0)["fallback"]), fallbacks_of((*c1)["fallback"]));
 	p["fallbacks"] = {{"server", server_fb}, {"client", client_fb}};
-	// SMC handshakes that failed without a fallback (the connection got an error)
-	auto hs0 = read_document_if(start / "stats.json", "smcctl.stats");
-	auto hs1 = read_document_if(end / "stats.json", "smcctl.stats");
-	auto chs0 = read_document_if(dir / "client/points" / (point + ".stats-before.json"), "smcctl.stats");
-	auto chs1 = read_document_if(dir / "client/points" / (point + ".stats-after.json"), "smcctl.stats");
-	if (hs0 && hs1 && chs0 && chs1)
-		p["handshake_errors"] = {
-			{"server", delta(hs0->value("server_handshake_errors", 0ULL), hs1->value("server_handshake_errors", 0ULL))},
-			{"client", delta(chs0->value("client_handshake_errors", 0ULL), chs1->value("client_handshake_errors", 0ULL))}};
-	if (family == "smc" && (!fb0 || !fb1 || !cf0 || !cf1))
-		invalid.push_back("fallback statistics missing: cannot prove the point used SMC-R");
+	if (family == "smc" && (!s0 || !s1 || !c0 || !c1))
+		invalid.push_back("SMC state missing around the point: cannot prove it used SMC-R");
 	if (family == "smc" && server_fb + client_fb > 0)
 		invalid.push_back(std::to_string(server_fb + client_fb) + " connection(s) fell back to TCP");
+	// SMC handshakes that failed without a fallback (the connection got an error)
+	if (s0 && s1 && c0 && c1)
+		p["handshake_errors"] = {
+			{"server", delta((*s0)["stats"].value("server_handshake_errors", 0ULL),
+					 (*s1)["stats"].value("server_handshake_errors", 0ULL))},
+			{"client", delta((*c0)["stats"].value("client_handshake_errors", 0ULL),
+					 (*c1)["stats"].value("client_handshake_errors", 0ULL))}};
+	// and the SMC-R connections the client set up in the point
+	if (c0 && c1)
+		p["smc_connections_set_up"] = delta((*c0)["stats"]["smcr"].value("client_v2_success", 0ULL),
+						    (*c1)["stats"]["smcr"].value("client_v2_success", 0ULL));
 	const auto rxe0 = read_counters(start / "rxe_counters"), rxe1 = read_counters(end / "rxe_counters");
 	nlohmann::json rxe = nlohmann::json::object();
 	for (const auto &[name, v] : rxe1)
@@ -342,7 +408,8 @@ nlohmann::json collect_point(const fs::path &dir, const std::string &point, cons
 				v["cap_pct"] = cap->second;
 			vcpus[key.first].push_back(v);
 			// a saturated NIC vCPU measures rxe, a saturated client measures the client
-			const bool nic = key.second == (key.first == "server" ? server_nic : client_nic);
+			const std::optional<unsigned> nic_of_role = key.first == "server" ? server_nic : client_nic;
+			const bool nic = nic_of_role && key.second == *nic_of_role;
 			const bool saturated = cap != host.caps.end() && pct >= 0.95 * cap->second;
 			if (nic)
 				p["nic"][key.first + "_host_pct"] = pct;
@@ -368,8 +435,13 @@ nlohmann::json collect_bench_run(const std::string &run_dir)
 	const nlohmann::json run = read_env((dir / "run.env").string());
 	const std::set<unsigned> completion_cpus =
 		parse_cpu_list(env_value(bench, "completion_cpus", bench_file), bench_file + ": completion_cpus");
-	const unsigned server_nic = env_unsigned(bench, "server_nic_cpu", bench_file);
-	const unsigned client_nic = env_unsigned(bench, "client_nic_cpu", bench_file);
+	// "none" on real hosts: the RNIC does the NIC's work
+	auto nic_cpu = [&](const std::string &key) -> std::optional<unsigned> {
+		if (env_value(bench, key, bench_file) == "none")
+			return std::nullopt;
+		return env_unsigned(bench, key, bench_file);
+	};
+	const std::optional<unsigned> server_nic = nic_cpu("server_nic_cpu"), client_nic = nic_cpu("client_nic_cpu");
 	const fs::path load_file = dir / "server/load.json";
 	nlohmann::json load = nlohmann::json::object();
 	if (auto l = read_document_if(load_file, "smc-softirq.load"))

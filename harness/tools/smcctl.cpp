@@ -33,6 +33,7 @@ commands:
                                 (successful handshakes, bytes), like 'smcr -a stats'
   fallback                      fallbacks to TCP since the module was loaded, in total
                                 and by reason (SMC_CLC_DECL_* name and meaning)
+  state                         device, linkgroup, link, stats and fallback at once
   sockets                       SMC sockets over smc_diag, like smcss: SMCR, SMCD or
                                 TCP with the fallback reason (-d: the link used)
   ueid [show]                   the user-defined EID table
@@ -131,6 +132,32 @@ int run(const Options &opt, const std::vector<std::string> &args)
 	} else if (cmd == "fallback") {
 		need_args(args, 1, "fallback");
 		emit<FallbackStats>(opt, "fallback", "", smc.fallback_stats(), render_fallbacks);
+	} else if (cmd == "state") {
+		// everything at one moment, in one process (a benchmark records it per phase)
+		need_args(args, 1, "state");
+		const auto devices = smc.smcr_devices();
+		const LinkDump dump = smc.links();
+		const Stats stats = smc.stats();
+		const FallbackStats fallbacks = smc.fallback_stats();
+		if (opt.json) {
+			std::cout << json_document("smcctl.state", {{"devices", devices},
+								    {"linkgroups", dump.groups},
+								    {"links", dump.links},
+								    {"stats", stats},
+								    {"fallback", fallbacks}})
+					     .dump(2)
+				  << "\n";
+		} else {
+			render_devices(std::cout, devices, opt.detail);
+			std::cout << "\n";
+			render_link_groups(std::cout, dump.groups, opt.detail);
+			std::cout << "\n";
+			render_links(std::cout, dump, opt.detail);
+			std::cout << "\n";
+			render_stats(std::cout, stats);
+			std::cout << "\n";
+			render_fallbacks(std::cout, fallbacks);
+		}
 	} else if (cmd == "ueid") {
 		if (sub == "show") {
 			auto ueids = smc.ueids();

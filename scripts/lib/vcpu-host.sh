@@ -55,6 +55,16 @@ cap_thread() {
 	fi
 }
 
+# cap_set_quota GROUP_DIR PERCENT|max: change a thread group's cap
+cap_set_quota() {
+	local dir=$1 pct=$2
+	if [ -f "$dir/cpu.cfs_quota_us" ]; then
+		echo "$([ "$pct" = max ] && echo -1 || echo $((pct * 100)))" >"$dir/cpu.cfs_quota_us"
+	else
+		echo "$([ "$pct" = max ] && echo max || echo $((pct * 100))) 10000" >"$dir/cpu.max"
+	fi
+}
+
 # cap_base NAME: a fresh parent cgroup for one run's vCPU groups; prints its path.
 cap_base() {
 	local kind root dir
