@@ -28,8 +28,9 @@ public:
 
 private:
 	static std::optional<FallbackStats> read(std::string *why);
-	std::optional<FallbackStats> start_;
+	// start_error_ is filled while start_ is initialised: it must be constructed first.
 	std::string start_error_;
+	std::optional<FallbackStats> start_;
 };
 
 FallbackDelta fallback_delta(const FallbackStats &before, const FallbackStats &after);
