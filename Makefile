@@ -9,7 +9,7 @@ JOBS := $(shell nproc)
 
 FUZZ_SECONDS ?= 300
 
-.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit install-check bench \
+.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit lint install-check bench \
 	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
 
 help:
@@ -21,6 +21,7 @@ help:
 	@echo "make modules       smc.ko (stock, patched) and the testbed rdma_rxe.ko"
 	@echo "make harness       the C++ harness (build/harness)"
 	@echo "make unit          the harness unit tests (a skipped test fails them)"
+	@echo "make lint          the shell scripts parse and set pipefail"
 	@echo "make install-check the harness without GoogleTest, installed under a prefix"
 	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
@@ -58,6 +59,9 @@ demo: build
 
 unit: harness
 	scripts/unit-tests $(HARNESS_BUILD)
+
+lint:
+	scripts/lint-scripts
 
 # the harness built without GoogleTest, installed under a prefix, working from there
 install-check:
