@@ -426,12 +426,11 @@ std::vector<std::string> write_bench_charts(const std::string &out_dir, const nl
 				dat << "\n";
 			}
 			std::ostringstream plot;
-			plot << "set title '" << (w == "nginx" ? "nginx + wrk" : "request/response") << ", " << c
-			     << " connections: "
-			     << (metric == "soft" ? "%soft per server CPU" : "SMC completion work per server CPU (% of its total)")
+			plot << "set title '" << (w == "nginx" ? "nginx" : "req/resp") << ", " << c << " conns: "
+			     << (metric == "soft" ? "%soft per server CPU" : "share of SMC CQ work per server CPU")
 			     << title_note << "'\n"
 			     << "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.8\n"
-			     << "set key left top\nset grid ytics\nset yrange [0:*]\nset xlabel 'server CPU (the last is the NIC vCPU)'\n"
+			     << "set key outside right top\nset grid ytics\nset yrange [0:*]\nset xlabel 'server CPU (the last is the NIC vCPU)'\n"
 			     << "set ylabel '" << (metric == "soft" ? "%soft" : "% of SMC CQ tasklet time") << "'\nplot ";
 			for (size_t i = 0; i < shown.size(); i++)
 				plot << (i ? ", " : "") << "'" << (dir / (name + ".dat")).string() << "' using " << i + 2
