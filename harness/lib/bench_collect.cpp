@@ -280,6 +280,11 @@ nlohmann::json collect_point(const fs::path &dir, const std::string &point, cons
 		std::ifstream up(dir / "client/points" / (point + ".connections-up"));
 		unsigned n, settle_s;
 		p["latency_source"] = "a 10-connection wrk probe during the point";
+		// probes that gave up on their first connection and were started again
+		unsigned restarts = 0;
+		while (fs::exists(dir / "client/points" / (point + ".probe-failed-" + std::to_string(restarts + 1))))
+			restarts++;
+		p["probe_restarts"] = restarts;
 		if (up >> n) {
 			p["connections_up"] = n;
 			if (up >> settle_s)
