@@ -25,7 +25,7 @@ help:
 	@echo "make install-check the harness without GoogleTest, installed under a prefix"
 	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
-	@echo "make bench         stock vs patched: nginx+wrk and request/response, charts (BENCH=quick: a few minutes)"
+	@echo "make bench         stock vs patched vs one pair: nginx+wrk, charts (BENCH=quick: about 8 minutes)"
 	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
 	@echo "make clean         remove build/ (the cache in $(SMC_CACHE) stays)"
 
@@ -74,8 +74,8 @@ guest-tests: build guest-tests-only
 guest-tests-only:
 	scripts/guest-tests
 
-# BENCH=quick: one repetition, two connection counts (a few minutes); default: the full
-# run (3 repetitions, 100-800 connections). BENCH_ARGS: more options of scripts/bench.
+# BENCH=quick: one repetition, nginx at 100 connections (about 8 minutes); default: 3
+# repetitions, nginx at 100 and 400 (about 50). BENCH_ARGS: more options of scripts/bench.
 BENCH ?=
 bench: build
 	scripts/install-deps bench
