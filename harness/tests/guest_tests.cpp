@@ -49,6 +49,8 @@ struct Config {
 	// The connections the sockets tests make besides the traffic: one to port (SMC-R)
 	// and one to tcp_port (a fallback).
 	uint32_t socket_test_connections = 1;
+	// Rounds of LinkLoss.LinkGroupLostWhileTheSocketClosesLeaksNoSock.
+	uint32_t close_race_rounds = 10;
 };
 Config g_config;
 
@@ -224,15 +226,25 @@ TEST_F(Traffic, FallbackToTcpIsReportedAsAnError)
 TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)
 {
 	SERVER_ONLY();
+	// Port 5558's server admits fallbacks (--allow-fallback): the tests that break VLANs
+	// under it may leave a handshake whose link setup times out. Every other server
+	// fails on a fallback, so the module's count must be exactly the ones it reports.
+	uint64_t admitted = 0;
+	if (const char *run = std::getenv("SMCVM_RUN")) {
+		std::ifstream f(std::string(run) + "/server/traffic-5558.json");
+		if (f)
+			admitted = nlohmann::json::parse(f).at("results").at("fallbacks").get<uint64_t>();
+	}
 	const FallbackStats fb = smc_->fallback_stats();
-	EXPECT_EQ(fb.server_total, 0u);
+	EXPECT_EQ(fb.server_total, admitted) << "fallbacks other than port 5558's " << admitted;
 	EXPECT_EQ(fb.client_total, 0u);
 	// the rr connections, the stream test's two, the preloaded program's, the sockets
 	// test's (the buffer probe connects nowhere) and, with the patched module, the CQ
-	// binding test's three over VLANs
-	const uint32_t binding = g_config.variant == "patched" ? 3 : 0;
+	// binding test's three over VLANs and the link-loss test's rounds
+	const uint32_t binding = g_config.variant == "patched" ? 3 + g_config.close_race_rounds : 0;
 	EXPECT_EQ(smc_->stats().smcr.server_v2_success,
-		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections + binding);
+		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections + binding -
+			  admitted);
 }
 
 TEST_F(Traffic, LinkGroupsSpanTheConnections)
@@ -510,6 +522,102 @@ TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
 	EXPECT_EQ(*link_c->send_cq, *link_b->send_cq) << "C did not take the send CQ B left";
 }
 
+// ---- a link group lost while its sockets close: no sock may leak ----
+
+// smc's module reference count: one per SMC sock and per struct socket (and one for a
+// loaded smc_diag), so a leaked sock shows as a count that does not come back.
+long smc_module_refs(const std::string &text)
+{
+	return std::stol(text);
+}
+
+class LinkLoss : public SmcSockets {
+protected:
+	void SetUp() override
+	{
+		SmcSockets::SetUp();
+		if (IsSkipped())
+			return;
+		if (g_config.role != "client")
+			SKIP_BECAUSE("client-side test");
+		if (g_config.variant == "stock")
+			SKIP_BECAUSE("stock net/smc leaks a sock here; patch 1 of the series fixes it");
+		if (!std::getenv("SMCVM_RUN"))
+			SKIP_BECAUSE("needs the testbed's VLANs and peer agent (scripts/guest-gtest)");
+	}
+	void TearDown() override
+	{
+		if (!vlan_used_)
+			return;
+		run_command("ip link del eth0." + std::to_string(kVlan) + " 2>/dev/null");
+		run_on_peer("ip link del eth0." + std::to_string(kVlan) + " 2>/dev/null; true");
+	}
+	static constexpr int kVlan = 104;
+	bool vlan_used_ = false;
+};
+
+TEST_F(LinkLoss, LinkGroupLostWhileTheSocketClosesLeaksNoSock)
+{
+	// Each round: a connection on a VLAN of its own (its own link group), the VLAN
+	// taken down on both sides, a send that makes the client's QP fail, and a close a
+	// few seconds later. The server learns of the loss when its own QP fails, and its
+	// abort (smc_close_active_abort) races the server application's close. Stock 6.1
+	// leaked 1 or 2 socks in 20 such rounds (the module reference never came back).
+	const std::string vlans = std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans";
+	const std::string vlan = std::to_string(kVlan);
+	const std::string refs = "cat /sys/module/smc/refcnt";
+	const std::string reset = "ip link del eth0." + vlan + " 2>/dev/null; " + vlans + " up " + vlan;
+	const long local_before = smc_module_refs(run_command(refs).first);
+	const auto [peer_status, peer_refs] = run_on_peer(refs);
+	ASSERT_EQ(peer_status, 0) << peer_refs;
+	const long peer_before = smc_module_refs(peer_refs);
+	// A round starts once both sides have dropped the previous round's link group: a
+	// server that still has it would decline the new connection's first contact (a
+	// fallback to TCP, which the server suite counts as an error).
+	const std::string peer_lg_gone = "for i in $(seq 600); do " + std::string(SMCSCALE_BUILD_DIR) +
+					 "/smcctl linkgroup | awk '$4 == " + vlan +
+					 "' | grep -q . || exit 0; sleep 0.1; done; exit 1";
+	vlan_used_ = true;
+	for (uint32_t round = 0; round < g_config.close_race_rounds; round++) {
+		bool local_gone = false;
+		for (int i = 0; i < 600 && !local_gone; i++) {
+			const std::vector<LinkGroup> groups = smc_->link_groups();
+			local_gone = std::none_of(groups.begin(), groups.end(),
+						  [](const LinkGroup &g) { return g.vlan_id == kVlan; });
+			if (!local_gone)
+				usleep(100 * 1000);
+		}
+		ASSERT_TRUE(local_gone) << "the link group of VLAN " << vlan << " outlived its VLAN by 60 s";
+		ASSERT_EQ(run_on_peer(peer_lg_gone).first, 0)
+			<< "the server's link group of VLAN " << vlan << " outlived its VLAN by 60 s";
+		ASSERT_EQ(run_command(reset).second, 0) << "VLAN " << vlan << " up, round " << round;
+		const auto [up_status, up_out] = run_on_peer(reset);
+		ASSERT_EQ(up_status, 0) << up_out;
+		// both neighbour entries resolved before rxe needs them for the link's setup
+		ASSERT_EQ(run_command("ping -q -c 1 -W 5 10.0." + vlan + ".1 >/dev/null").second, 0)
+			<< "no ping over the new VLAN " << vlan;
+		UniqueFd fd = connect_smc(5558, "10.0." + vlan + ".1");
+		usleep(200 * 1000);
+		ASSERT_EQ(run_command(vlans + " down " + vlan).second, 0);
+		const auto [down_status, down_out] = run_on_peer(vlans + " down " + vlan);
+		ASSERT_EQ(down_status, 0) << down_out;
+		const char byte = 0;
+		(void)::send(fd.get(), &byte, 1, MSG_NOSIGNAL);
+		sleep(3);
+	}
+	// Closing socks hold their reference for a moment; a leaked one holds it for good.
+	long local_after = 0, peer_after = 0;
+	for (int i = 0; i < 60; i++) {
+		local_after = smc_module_refs(run_command(refs).first);
+		peer_after = smc_module_refs(run_on_peer(refs).second);
+		if (local_after <= local_before && peer_after <= peer_before)
+			break;
+		sleep(1);
+	}
+	EXPECT_LE(local_after, local_before) << "this side leaked " << local_after - local_before << " sock(s)";
+	EXPECT_LE(peer_after, peer_before) << "the server leaked " << peer_after - peer_before << " sock(s)";
+}
+
 // ---- an independent view: the RDMA core's resource tracking (rdma res show cq) ----
 
 // SMC's CQs on 'ibdev' as the RDMA core tracks them (iproute2's rdma -j res show cq),
@@ -591,6 +699,10 @@ int main(int argc, char **argv)
 	p.option("--connections", "N", "request/response connections (default 300)", [](const std::string &v) {
 		g_config.connections = static_cast<uint32_t>(parse_integer("--connections", v, 1, 65536));
 	});
+	p.option("--close-race-rounds", "N", "rounds of the link-loss-while-closing test (default 10)",
+		 [](const std::string &v) {
+			 g_config.close_race_rounds = static_cast<uint32_t>(parse_integer("--close-race-rounds", v, 1, 10000));
+		 });
 	p.option("--variant", "stock|patched", "the smc module the host runs, when known",
 		 [](const std::string &v) { g_config.variant = v; });
 	try {
