@@ -524,13 +524,6 @@ TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
 
 // ---- a link group lost while its sockets close: no sock may leak ----
 
-// smc's module reference count: one per SMC sock and per struct socket (and one for a
-// loaded smc_diag), so a leaked sock shows as a count that does not come back.
-long smc_module_refs(const std::string &text)
-{
-	return std::stol(text);
-}
-
 class LinkLoss : public SmcSockets {
 protected:
 	void SetUp() override
@@ -565,15 +558,16 @@ TEST_F(LinkLoss, LinkGroupLostWhileTheSocketClosesLeaksNoSock)
 	// leaked 1 or 2 socks in 20 such rounds (the module reference never came back).
 	const std::string vlans = std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans";
 	const std::string vlan = std::to_string(kVlan);
+	// smc's module reference count: one per SMC sock and per struct socket (and one for
+	// a loaded smc_diag), so a leaked sock shows as a count that does not come back.
 	const std::string refs = "cat /sys/module/smc/refcnt";
 	const std::string reset = "ip link del eth0." + vlan + " 2>/dev/null; " + vlans + " up " + vlan;
-	const long local_before = smc_module_refs(run_command(refs).first);
+	const long local_before = std::stol(run_command(refs).first);
 	const auto [peer_status, peer_refs] = run_on_peer(refs);
 	ASSERT_EQ(peer_status, 0) << peer_refs;
-	const long peer_before = smc_module_refs(peer_refs);
-	// A round starts once both sides have dropped the previous round's link group: a
-	// server that still has it would decline the new connection's first contact (a
-	// fallback to TCP, which the server suite counts as an error).
+	const long peer_before = std::stol(peer_refs);
+	// Every round starts from the same state: neither side has a link group on the
+	// VLAN any more (the previous round's is torn down once its QPs fail).
 	const std::string peer_lg_gone = "for i in $(seq 600); do " + std::string(SMCSCALE_BUILD_DIR) +
 					 "/smcctl linkgroup | awk '$4 == " + vlan +
 					 "' | grep -q . || exit 0; sleep 0.1; done; exit 1";
@@ -608,8 +602,8 @@ TEST_F(LinkLoss, LinkGroupLostWhileTheSocketClosesLeaksNoSock)
 	// Closing socks hold their reference for a moment; a leaked one holds it for good.
 	long local_after = 0, peer_after = 0;
 	for (int i = 0; i < 60; i++) {
-		local_after = smc_module_refs(run_command(refs).first);
-		peer_after = smc_module_refs(run_on_peer(refs).second);
+		local_after = std::stol(run_command(refs).first);
+		peer_after = std::stol(run_on_peer(refs).second);
 		if (local_after <= local_before && peer_after <= peer_before)
 			break;
 		sleep(1);
