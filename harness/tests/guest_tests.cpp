@@ -421,7 +421,9 @@ std::pair<int, std::string> run_on_peer(const std::string &script)
 	throw Error("the peer agent did not run " + base + ".sh within 60 s");
 }
 
-class CqBinding : public SmcSockets {
+// Client-side tests that make link groups come and go with VLANs (scripts/guest/vlans)
+// on both guests, the server's side through its peer agent.
+class VlanTest : public SmcSockets {
 protected:
 	void SetUp() override
 	{
@@ -430,11 +432,25 @@ protected:
 			return;
 		if (g_config.role != "client")
 			SKIP_BECAUSE("client-side test");
-		for (const SmcrDevice &d : smc_->smcr_devices())
-			if (!d.reports_cqs())
-				SKIP_BECAUSE("the smc module reports no CQ attributes (stock net/smc)");
+		const std::string why = module_unsuitable();
+		if (!why.empty())
+			SKIP_BECAUSE(why);
 		if (!std::getenv("SMCVM_RUN"))
 			SKIP_BECAUSE("needs the testbed's VLANs and peer agent (scripts/guest-gtest)");
+	}
+	// Why the loaded smc module cannot run the test, or "".
+	virtual std::string module_unsuitable() = 0;
+	static std::string vlans_script() { return std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans"; }
+};
+
+class CqBinding : public VlanTest {
+protected:
+	std::string module_unsuitable() override
+	{
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (!d.reports_cqs())
+				return "the smc module reports no CQ attributes (stock net/smc)";
+		return "";
 	}
 	// The send and recv CQ loads of rxe0, by CQ index.
 	std::pair<std::vector<uint32_t>, std::vector<uint32_t>> loads()
@@ -500,8 +516,8 @@ TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
 
 	// Remove B's link group: its VLAN goes down on both sides, so both ends' QPs fail
 	// on their next send and SMC tears the link group down at once (no free delay).
-	ASSERT_EQ(run_command(std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans down 102").second, 0);
-	const auto [peer_status, peer_out] = run_on_peer(std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans down 102");
+	ASSERT_EQ(run_command(vlans_script() + " down 102").second, 0);
+	const auto [peer_status, peer_out] = run_on_peer(vlans_script() + " down 102");
 	ASSERT_EQ(peer_status, 0) << peer_out;
 	const char byte = 0;
 	(void)::send(b.get(), &byte, 1, MSG_NOSIGNAL);
@@ -524,19 +540,11 @@ TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
 
 // ---- a link group lost while its sockets close: no sock may leak ----
 
-class LinkLoss : public SmcSockets {
+class LinkLoss : public VlanTest {
 protected:
-	void SetUp() override
+	std::string module_unsuitable() override
 	{
-		SmcSockets::SetUp();
-		if (IsSkipped())
-			return;
-		if (g_config.role != "client")
-			SKIP_BECAUSE("client-side test");
-		if (g_config.variant == "stock")
-			SKIP_BECAUSE("stock net/smc leaks a sock here; patch 1 of the series fixes it");
-		if (!std::getenv("SMCVM_RUN"))
-			SKIP_BECAUSE("needs the testbed's VLANs and peer agent (scripts/guest-gtest)");
+		return g_config.variant == "stock" ? "stock net/smc leaks a sock here; patch 1 of the series fixes it" : "";
 	}
 	void TearDown() override
 	{
@@ -556,7 +564,7 @@ TEST_F(LinkLoss, LinkGroupLostWhileTheSocketClosesLeaksNoSock)
 	// few seconds later. The server learns of the loss when its own QP fails, and its
 	// abort (smc_close_active_abort) races the server application's close. Stock 6.1
 	// leaked 1 or 2 socks in 20 such rounds (the module reference never came back).
-	const std::string vlans = std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans";
+	const std::string vlans = vlans_script();
 	const std::string vlan = std::to_string(kVlan);
 	// smc's module reference count: one per SMC sock and per struct socket (and one for
 	// a loaded smc_diag), so a leaked sock shows as a count that does not come back.
