@@ -24,13 +24,17 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
+#include <set>
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 using namespace smcscale;
@@ -240,8 +244,9 @@ TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)
 	EXPECT_EQ(fb.client_total, 0u);
 	// the rr connections, the stream test's two, the preloaded program's, the sockets
 	// test's (the buffer probe connects nowhere) and, with the patched module, the CQ
-	// binding test's three over VLANs and the link-loss test's rounds
-	const uint32_t binding = g_config.variant == "patched" ? 3 + g_config.close_race_rounds : 0;
+	// binding test's three over VLANs, the link-loss test's rounds and the VLAN
+	// removal test's one
+	const uint32_t binding = g_config.variant == "patched" ? 3 + g_config.close_race_rounds + 1 : 0;
 	EXPECT_EQ(smc_->stats().smcr.server_v2_success,
 		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections + binding -
 			  admitted);
@@ -618,6 +623,67 @@ TEST_F(LinkLoss, LinkGroupLostWhileTheSocketClosesLeaksNoSock)
 	}
 	EXPECT_LE(local_after, local_before) << "this side leaked " << local_after - local_before << " sock(s)";
 	EXPECT_LE(peer_after, peer_before) << "the server leaked " << peer_after - peer_before << " sock(s)";
+}
+
+// ---- a VLAN deleted: only the links that used its GID stop ----
+
+class VlanRemoval : public VlanTest {
+protected:
+	std::string module_unsuitable() override
+	{
+		return g_config.variant == "stock"
+			       ? "stock net/smc stops every link of the port when one GID goes; patch 2 of the series fixes it"
+			       : "";
+	}
+	void TearDown() override
+	{
+		if (vlan_used_)
+			run_on_peer("ip link del eth0." + std::to_string(kVlan) + " 2>/dev/null; true");
+	}
+	std::set<uint32_t> client_link_groups(bool on_vlan)
+	{
+		std::set<uint32_t> ids;
+		for (const LinkGroup &g : smc_->link_groups())
+			if (g.role == 0 && (g.vlan_id == kVlan) == on_vlan)
+				ids.insert(g.id);
+		return ids;
+	}
+	static constexpr int kVlan = 106;
+	bool vlan_used_ = false;
+};
+
+TEST_F(VlanRemoval, DeletingAVlanStopsOnlyItsLinkGroup)
+{
+	// Deleting a VLAN device removes its IP address, which is the GID of SMC-Rv2 links
+	// over it. SMC must stop those links, and only those: stock 6.1 (and 7.3) stops
+	// every link of the RoCE port, so the link groups of other VLANs and of the untagged
+	// network go too.
+	const std::set<uint32_t> others = client_link_groups(false);
+	ASSERT_FALSE(others.empty()) << "no other link group to watch (the traffic tests leave some)";
+	const std::string vlan = std::to_string(kVlan);
+	const std::string up = vlans_script() + " up " + vlan;
+	vlan_used_ = true;
+	ASSERT_EQ(run_command(up).second, 0);
+	const auto [peer_status, peer_out] = run_on_peer(up);
+	ASSERT_EQ(peer_status, 0) << peer_out;
+	ASSERT_EQ(run_command("ping -q -c 1 -W 5 10.0." + vlan + ".1 >/dev/null").second, 0);
+	UniqueFd fd = connect_smc(5558, "10.0." + vlan + ".1");
+	ASSERT_EQ(client_link_groups(true).size(), 1u) << "no link group on VLAN " << vlan;
+
+	ASSERT_EQ(run_command("ip link del eth0." + vlan).second, 0);
+	bool gone = false;
+	for (int i = 0; i < 300 && !gone; i++) {
+		gone = client_link_groups(true).empty();
+		if (!gone)
+			usleep(100 * 1000);
+	}
+	EXPECT_TRUE(gone) << "the link group of the deleted VLAN " << vlan << " is still there after 30 s";
+	sleep(2); // a port-wide stop would have reached the others by now
+	const std::set<uint32_t> after = client_link_groups(false);
+	std::vector<uint32_t> lost;
+	std::set_difference(others.begin(), others.end(), after.begin(), after.end(), std::back_inserter(lost));
+	EXPECT_TRUE(lost.empty()) << lost.size() << " of " << others.size()
+				  << " link groups of other VLANs went with VLAN " << vlan;
 }
 
 // ---- an independent view: the RDMA core's resource tracking (rdma res show cq) ----
