@@ -34,6 +34,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +56,9 @@ struct Config {
 	uint32_t socket_test_connections = 1;
 	// Rounds of LinkLoss.LinkGroupLostWhileTheSocketClosesLeaksNoSock.
 	uint32_t close_race_rounds = 10;
+	// LossyWire: connections opened (and held) while the stream connections run.
+	uint32_t lossy_connections = 40;
+	uint32_t lossy_streams = 2;
 };
 Config g_config;
 
@@ -243,13 +247,14 @@ TEST_F(Traffic, ServerSideNoFallbackAndAllHandshakesServed)
 	EXPECT_EQ(fb.server_total, admitted) << "fallbacks other than port 5558's " << admitted;
 	EXPECT_EQ(fb.client_total, 0u);
 	// the rr connections, the stream test's two, the preloaded program's, the sockets
-	// test's (the buffer probe connects nowhere) and, with the patched module, the CQ
-	// binding test's three over VLANs, the link-loss test's rounds and the VLAN
-	// removal test's one
+	// test's (the buffer probe connects nowhere), the lossy-wire test's and, with the
+	// patched module, the CQ binding test's three over VLANs, the link-loss test's
+	// rounds and the VLAN removal test's one
 	const uint32_t binding = g_config.variant == "patched" ? 3 + g_config.close_race_rounds + 1 : 0;
+	const uint32_t lossy = g_config.lossy_connections + g_config.lossy_streams;
 	EXPECT_EQ(smc_->stats().smcr.server_v2_success,
-		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections + binding -
-			  admitted);
+		  g_config.connections + 2 + g_config.preload_connections + g_config.socket_test_connections + lossy +
+			  binding - admitted);
 }
 
 TEST_F(Traffic, LinkGroupsSpanTheConnections)
@@ -625,6 +630,112 @@ TEST_F(LinkLoss, LinkGroupLostWhileTheSocketClosesLeaksNoSock)
 	EXPECT_LE(peer_after, peer_before) << "the server leaked " << peer_after - peer_before << " sock(s)";
 }
 
+// ---- a lossy wire: rxe retransmits while SMC registers new buffers ----
+
+// One rxe hardware counter of rxe0 port 1.
+uint64_t rxe_counter(const std::string &name)
+{
+	const std::string path = "/sys/class/infiniband/rxe0/ports/1/hw_counters/" + name;
+	std::ifstream f(path);
+	uint64_t v = 0;
+	if (!(f >> v))
+		throw Error("cannot read " + path);
+	return v;
+}
+
+class LossyWire : public VlanTest {
+protected:
+	std::string module_unsuitable() override { return ""; }
+	// The loss goes; the VLAN stays, with its idle link group. Deleting the VLAN would
+	// remove its GID, and stock net/smc then stops every link of the port, not just
+	// the one that used the GID (series patch 2 fixes that; VlanRemoval tests it).
+	void TearDown() override
+	{
+		if (!vlan_used_)
+			return;
+		const std::string cmd = "tc qdisc del dev eth0." + std::to_string(kVlan) + " root 2>/dev/null; true";
+		run_command(cmd);
+		run_on_peer(cmd);
+	}
+	static constexpr int kVlan = 105;
+	bool vlan_used_ = false;
+};
+
+TEST_F(LossyWire, NewConnectionsKeepTheLinkWhileRxeRetransmits)
+{
+	// Every new connection registers a new RMB on each side with a REG_MR on a link that
+	// carries stream traffic. With frames lost on the wire, rxe retransmits; its retry
+	// used to execute a REG_MR that waited behind an unacknowledged write a second time
+	// ("rxe_reg_fast_mr: mr->lkey = ... not free"), which put the QP into error and took
+	// the link group down (testbed patch "RDMA/rxe: Do not execute a local operation
+	// again on a retry"). The loss is on this test's VLAN only: its own link group.
+	const std::string vlan = std::to_string(kVlan);
+	const std::string host = "10.0." + vlan + ".1";
+	const std::string setup = vlans_script() + " up " + vlan + " && tc qdisc add dev eth0." + vlan +
+				  " root netem loss 2%";
+	vlan_used_ = true;
+	ASSERT_EQ(run_command(setup).second, 0) << "VLAN " << vlan << " with 2% loss";
+	const auto [peer_status, peer_out] = run_on_peer(setup);
+	ASSERT_EQ(peer_status, 0) << peer_out;
+	ASSERT_EQ(run_command("ping -q -c 3 -W 5 " + host + " >/dev/null").second, 0) << "no ping over VLAN " << vlan;
+	const uint64_t retries_before = rxe_counter("completer_retry_err");
+
+	TrafficOptions o;
+	o.host = host;
+	o.port = 5558;
+	o.mode = TrafficMode::stream;
+	o.connections = g_config.lossy_streams;
+	o.duration = 600;
+	std::atomic<bool> stop{false};
+	TrafficResult streams;
+	std::thread stream_thread([&] { streams = run_traffic_client(o, stop); });
+	// the streams' link group first, so that every connection below joins it
+	std::optional<uint32_t> lgr_id;
+	for (int i = 0; i < 300 && !lgr_id; i++) {
+		for (const LinkGroup &g : smc_->link_groups())
+			if (g.vlan_id == kVlan && g.role == 0)
+				lgr_id = g.id;
+		if (!lgr_id)
+			usleep(100 * 1000);
+	}
+	std::vector<UniqueFd> held;
+	std::string failure;
+	if (lgr_id) {
+		sleep(1);
+		try {
+			// held open: each one needs an RMB of its own, registered on both sides
+			for (uint32_t i = 0; i < g_config.lossy_connections; i++)
+				held.push_back(connect_smc(5558, host));
+		} catch (const std::exception &e) {
+			failure = e.what();
+		}
+	}
+	std::vector<LinkGroup> groups = smc_->link_groups();
+	std::vector<std::optional<SmcSocket>> sockets;
+	for (const UniqueFd &fd : held)
+		sockets.push_back(find(fd.get()));
+	stop = true;
+	stream_thread.join();
+	const uint64_t retries = rxe_counter("completer_retry_err") - retries_before;
+
+	ASSERT_TRUE(lgr_id) << "the stream connections made no link group on VLAN " << vlan << " in 30 s";
+	ASSERT_EQ(failure, "") << "after " << held.size() << " connections";
+	EXPECT_GT(retries, 0u) << "rxe retransmitted nothing: the loss did not reach the test";
+	std::vector<uint32_t> on_vlan;
+	for (const LinkGroup &g : groups)
+		if (g.vlan_id == kVlan && g.role == 0)
+			on_vlan.push_back(g.id);
+	EXPECT_EQ(on_vlan, std::vector<uint32_t>{*lgr_id}) << "the link group of VLAN " << vlan
+							    << " was lost or replaced (rxe retransmits: " << retries << ")";
+	uint32_t smcr = 0;
+	for (const auto &s : sockets)
+		smcr += s && s->mode == SmcMode::smcr;
+	EXPECT_EQ(smcr, g_config.lossy_connections) << "connections that are not SMC-R";
+	EXPECT_TRUE(streams.ok()) << format_key_value(streams);
+	EXPECT_GT(streams.bytes_sent, 0u);
+	RecordProperty("rxe_retransmits", std::to_string(retries));
+}
+
 // ---- a VLAN deleted: only the links that used its GID stop ----
 
 class VlanRemoval : public VlanTest {
@@ -770,6 +881,12 @@ int main(int argc, char **argv)
 	p.option("--close-race-rounds", "N", "rounds of the link-loss-while-closing test (default 10)",
 		 [](const std::string &v) {
 			 g_config.close_race_rounds = static_cast<uint32_t>(parse_integer("--close-race-rounds", v, 1, 10000));
+		 });
+	p.option("--lossy-connections", "N",
+		 "connections the lossy-wire test opens while its streams run (default 40; at most 200, "
+		 "so they fit one link group)",
+		 [](const std::string &v) {
+			 g_config.lossy_connections = static_cast<uint32_t>(parse_integer("--lossy-connections", v, 1, 200));
 		 });
 	p.option("--variant", "stock|patched", "the smc module the host runs, when known",
 		 [](const std::string &v) { g_config.variant = v; });
