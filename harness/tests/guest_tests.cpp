@@ -451,6 +451,24 @@ protected:
 	// Why the loaded smc module cannot run the test, or "".
 	virtual std::string module_unsuitable() = 0;
 	static std::string vlans_script() { return std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/vlans"; }
+	// Runs 'cmd' here, then on the peer: "" when both succeed, else what failed.
+	static std::string on_both_sides(const std::string &cmd)
+	{
+		if (run_command(cmd).second != 0)
+			return "client: " + cmd;
+		const auto [status, out] = run_on_peer(cmd);
+		return status == 0 ? "" : "server: " + cmd + ": " + out;
+	}
+	// The ids of this client's link groups on VLAN 'vlan' (or, with on_vlan false, on
+	// any other VLAN).
+	std::set<uint32_t> client_link_groups(uint8_t vlan, bool on_vlan = true)
+	{
+		std::set<uint32_t> ids;
+		for (const LinkGroup &g : smc_->link_groups())
+			if (g.role == 0 && (g.vlan_id == vlan) == on_vlan)
+				ids.insert(g.id);
+		return ids;
+	}
 };
 
 class CqBinding : public VlanTest {
@@ -653,9 +671,7 @@ protected:
 	{
 		if (!vlan_used_)
 			return;
-		const std::string cmd = "tc qdisc del dev eth0." + std::to_string(kVlan) + " root 2>/dev/null; true";
-		run_command(cmd);
-		run_on_peer(cmd);
+		on_both_sides("tc qdisc del dev eth0." + std::to_string(kVlan) + " root 2>/dev/null; true");
 	}
 	static constexpr int kVlan = 105;
 	bool vlan_used_ = false;
@@ -671,12 +687,10 @@ TEST_F(LossyWire, NewConnectionsKeepTheLinkWhileRxeRetransmits)
 	// again on a retry"). The loss is on this test's VLAN only: its own link group.
 	const std::string vlan = std::to_string(kVlan);
 	const std::string host = "10.0." + vlan + ".1";
-	const std::string setup = vlans_script() + " up " + vlan + " && tc qdisc add dev eth0." + vlan +
-				  " root netem loss 2%";
 	vlan_used_ = true;
-	ASSERT_EQ(run_command(setup).second, 0) << "VLAN " << vlan << " with 2% loss";
-	const auto [peer_status, peer_out] = run_on_peer(setup);
-	ASSERT_EQ(peer_status, 0) << peer_out;
+	ASSERT_EQ(on_both_sides(vlans_script() + " up " + vlan + " && tc qdisc add dev eth0." + vlan +
+				" root netem loss 2%"),
+		  "");
 	ASSERT_EQ(run_command("ping -q -c 3 -W 5 " + host + " >/dev/null").second, 0) << "no ping over VLAN " << vlan;
 	const uint64_t retries_before = rxe_counter("completer_retry_err");
 
@@ -692,10 +706,9 @@ TEST_F(LossyWire, NewConnectionsKeepTheLinkWhileRxeRetransmits)
 	// the streams' link group first, so that every connection below joins it
 	std::optional<uint32_t> lgr_id;
 	for (int i = 0; i < 300 && !lgr_id; i++) {
-		for (const LinkGroup &g : smc_->link_groups())
-			if (g.vlan_id == kVlan && g.role == 0)
-				lgr_id = g.id;
-		if (!lgr_id)
+		if (const std::set<uint32_t> ids = client_link_groups(kVlan); !ids.empty())
+			lgr_id = *ids.begin();
+		else
 			usleep(100 * 1000);
 	}
 	std::vector<UniqueFd> held;
@@ -710,7 +723,7 @@ TEST_F(LossyWire, NewConnectionsKeepTheLinkWhileRxeRetransmits)
 			failure = e.what();
 		}
 	}
-	std::vector<LinkGroup> groups = smc_->link_groups();
+	const std::set<uint32_t> on_vlan = client_link_groups(kVlan);
 	std::vector<std::optional<SmcSocket>> sockets;
 	for (const UniqueFd &fd : held)
 		sockets.push_back(find(fd.get()));
@@ -721,11 +734,7 @@ TEST_F(LossyWire, NewConnectionsKeepTheLinkWhileRxeRetransmits)
 	ASSERT_TRUE(lgr_id) << "the stream connections made no link group on VLAN " << vlan << " in 30 s";
 	ASSERT_EQ(failure, "") << "after " << held.size() << " connections";
 	EXPECT_GT(retries, 0u) << "rxe retransmitted nothing: the loss did not reach the test";
-	std::vector<uint32_t> on_vlan;
-	for (const LinkGroup &g : groups)
-		if (g.vlan_id == kVlan && g.role == 0)
-			on_vlan.push_back(g.id);
-	EXPECT_EQ(on_vlan, std::vector<uint32_t>{*lgr_id}) << "the link group of VLAN " << vlan
+	EXPECT_EQ(on_vlan, std::set<uint32_t>{*lgr_id}) << "the link group of VLAN " << vlan
 							    << " was lost or replaced (rxe retransmits: " << retries << ")";
 	uint32_t smcr = 0;
 	for (const auto &s : sockets)
@@ -751,14 +760,6 @@ protected:
 		if (vlan_used_)
 			run_on_peer("ip link del eth0." + std::to_string(kVlan) + " 2>/dev/null; true");
 	}
-	std::set<uint32_t> client_link_groups(bool on_vlan)
-	{
-		std::set<uint32_t> ids;
-		for (const LinkGroup &g : smc_->link_groups())
-			if (g.role == 0 && (g.vlan_id == kVlan) == on_vlan)
-				ids.insert(g.id);
-		return ids;
-	}
 	static constexpr int kVlan = 106;
 	bool vlan_used_ = false;
 };
@@ -769,28 +770,25 @@ TEST_F(VlanRemoval, DeletingAVlanStopsOnlyItsLinkGroup)
 	// over it. SMC must stop those links, and only those: stock 6.1 (and 7.3) stops
 	// every link of the RoCE port, so the link groups of other VLANs and of the untagged
 	// network go too.
-	const std::set<uint32_t> others = client_link_groups(false);
+	const std::set<uint32_t> others = client_link_groups(kVlan, false);
 	ASSERT_FALSE(others.empty()) << "no other link group to watch (the traffic tests leave some)";
 	const std::string vlan = std::to_string(kVlan);
-	const std::string up = vlans_script() + " up " + vlan;
 	vlan_used_ = true;
-	ASSERT_EQ(run_command(up).second, 0);
-	const auto [peer_status, peer_out] = run_on_peer(up);
-	ASSERT_EQ(peer_status, 0) << peer_out;
+	ASSERT_EQ(on_both_sides(vlans_script() + " up " + vlan), "");
 	ASSERT_EQ(run_command("ping -q -c 1 -W 5 10.0." + vlan + ".1 >/dev/null").second, 0);
 	UniqueFd fd = connect_smc(5558, "10.0." + vlan + ".1");
-	ASSERT_EQ(client_link_groups(true).size(), 1u) << "no link group on VLAN " << vlan;
+	ASSERT_EQ(client_link_groups(kVlan).size(), 1u) << "no link group on VLAN " << vlan;
 
 	ASSERT_EQ(run_command("ip link del eth0." + vlan).second, 0);
 	bool gone = false;
 	for (int i = 0; i < 300 && !gone; i++) {
-		gone = client_link_groups(true).empty();
+		gone = client_link_groups(kVlan).empty();
 		if (!gone)
 			usleep(100 * 1000);
 	}
 	EXPECT_TRUE(gone) << "the link group of the deleted VLAN " << vlan << " is still there after 30 s";
 	sleep(2); // a port-wide stop would have reached the others by now
-	const std::set<uint32_t> after = client_link_groups(false);
+	const std::set<uint32_t> after = client_link_groups(kVlan, false);
 	std::vector<uint32_t> lost;
 	std::set_difference(others.begin(), others.end(), after.begin(), after.end(), std::back_inserter(lost));
 	EXPECT_TRUE(lost.empty()) << lost.size() << " of " << others.size()
