@@ -40,6 +40,7 @@ void to_json(nlohmann::json &j, const SmcrCq &v)
 	     {"completions", v.completions},
 	     {"tasklet_runs", v.tasklet_runs},
 	     {"budget_hits", v.budget_hits}};
+	put_optional(j, "reserved", v.reserved);
 }
 
 void to_json(nlohmann::json &j, const SmcrDevice &v)

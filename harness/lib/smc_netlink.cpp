@@ -147,6 +147,7 @@ SmcrDevice parse_smcr_device(const NetlinkMessage &msg)
 		cq.vector = c.u32_or(SMC_NLA_CQ_VECTOR, 0);
 		cq.entries = c.u32_or(SMC_NLA_CQ_ENTRIES, 0);
 		cq.load = c.u32_or(SMC_NLA_CQ_LOAD, 0);
+		cq.reserved = c.u32(SMC_NLA_CQ_RESERVED);
 		cq.completions = c.u64_or(SMC_NLA_CQ_COMPLETIONS, 0);
 		cq.tasklet_runs = c.u64_or(SMC_NLA_CQ_TASKLET_RUNS, 0);
 		cq.budget_hits = c.u64_or(SMC_NLA_CQ_BUDGET_HITS, 0);

@@ -87,12 +87,13 @@ void render_devices(std::ostream &out, const std::vector<SmcrDevice> &devices, i
 	t.print(out);
 	if (detail < 1)
 		return;
-	Table c({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Links", "Completions", "Tasklet-Runs",
-		 "Budget-Hits"});
+	Table c({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Reserved", "#Links", "Completions",
+		 "Tasklet-Runs", "Budget-Hits"});
 	for (const SmcrDevice &d : devices)
 		for (const SmcrCq &cq : d.cqs)
 			c.add({d.ib_name, cq.send ? "send" : "recv", std::to_string(cq.index), std::to_string(cq.vector),
-			       std::to_string(cq.entries), std::to_string(cq.load), std::to_string(cq.completions),
+			       std::to_string(cq.entries), optional_number(cq.reserved), std::to_string(cq.load),
+			       std::to_string(cq.completions),
 			       std::to_string(cq.tasklet_runs), std::to_string(cq.budget_hits)});
 	if (!c.empty()) {
 		out << "\n";

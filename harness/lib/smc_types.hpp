@@ -33,11 +33,13 @@ struct SmcrCq {
 	bool send = true;	// direction
 	uint32_t index = 0;	// in the device's send or recv array
 	uint32_t vector = 0;	// completion vector
-	uint32_t entries = 0;	// size
+	uint32_t entries = 0;	// size, as the driver made it
 	uint32_t load = 0;	// links (QPs) using it
 	uint64_t completions = 0;
 	uint64_t tasklet_runs = 0;
 	uint64_t budget_hits = 0; // tasklet runs that used up the poll budget
+	// entries kept for the work requests of those links' QPs (absent before v2)
+	std::optional<uint32_t> reserved;
 };
 
 struct SmcrDevice {

@@ -31,7 +31,8 @@ static_assert(SMC_NLA_LINK_STATE == 10, "stock SMC_NLA_LINK_* changed");
 #define SMC_NLA_CQ_TASKLET_RUNS		7	/* u64 */
 #define SMC_NLA_CQ_BUDGET_HITS		8	/* u64 */
 #define SMC_NLA_CQ_PAD			9
-#define SMC_NLA_CQ_MAX			9
+#define SMC_NLA_CQ_RESERVED		10	/* u32: entries kept for its links */
+#define SMC_NLA_CQ_MAX			10
 
 #define SMC_CQ_DIR_SEND			0
 #define SMC_CQ_DIR_RECV			1

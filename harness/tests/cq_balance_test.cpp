@@ -21,9 +21,9 @@ SmcrDevice device_with(unsigned pairs, std::vector<uint32_t> send_loads, std::ve
 	d.comp_vectors = 8;
 	d.cq_pairs = pairs;
 	for (unsigned i = 0; i < send_loads.size(); i++)
-		d.cqs.push_back({true, i, i, 1000, send_loads[i], 10, 5, 0});
+		d.cqs.push_back({true, i, i, 1000, send_loads[i], 10, 5, 0, std::nullopt});
 	for (unsigned i = 0; i < recv_loads.size(); i++)
-		d.cqs.push_back({false, i, pairs - 1 - i, 1000, recv_loads[i], 10, 5, 0});
+		d.cqs.push_back({false, i, pairs - 1 - i, 1000, recv_loads[i], 10, 5, 0, std::nullopt});
 	return d;
 }
 
@@ -191,6 +191,26 @@ TEST(CqBalance, IdleCqWithLinksFailsOnlyWhenCompletionsRequired)
 	CqBalanceReport r = check_cq_balance({d}, links, o);
 	EXPECT_FALSE(r.passed());
 	EXPECT_NE(find(r, "completions")->detail.find("recv cq 0"), std::string::npos);
+}
+
+TEST(CqBalance, ReservedEntriesWithinSizeAndOnlyForLinks)
+{
+	SmcrDevice d = device_with(2, {1, 0}, {1, 0});
+	auto links = links_on({{0, 0}});
+	// a kernel without reservations gets no such check
+	EXPECT_FALSE(find(check_cq_balance({d}, links, cpus(2)), "cq entries").has_value());
+	for (SmcrCq &cq : d.cqs)
+		cq.reserved = cq.load * (cq.send ? 50 : 48);
+	EXPECT_TRUE(find(check_cq_balance({d}, links, cpus(2)), "cq entries")->passed);
+	d.cqs[0].reserved = 1001; // more than its 1000 entries
+	auto c = find(check_cq_balance({d}, links, cpus(2)), "cq entries");
+	EXPECT_FALSE(c->passed);
+	EXPECT_NE(c->detail.find("send cq 0 keeps 1001 of 1000 entries"), std::string::npos) << c->detail;
+	d.cqs[0].reserved = 50;
+	d.cqs[1].reserved = 50; // send cq 1 has no link
+	c = find(check_cq_balance({d}, links, cpus(2)), "cq entries");
+	EXPECT_FALSE(c->passed);
+	EXPECT_NE(c->detail.find("send cq 1 keeps 50 entries for 0 link(s)"), std::string::npos) << c->detail;
 }
 
 TEST(CqBalance, DeviceWithoutLinksHasNoCqsYet)

@@ -332,6 +332,33 @@ TEST_F(SmcSockets, FallbackShowsAsTcpWithItsReason)
 	EXPECT_NE(out.str().find("TCP 0x03010000"), std::string::npos) << out.str();
 }
 
+// ---- an independent view: the RDMA core's resource tracking (rdma res show cq) ----
+
+struct RdmaCq {
+	uint32_t cqn = 0;
+	uint32_t users = 0; // QPs bound
+	uint32_t cqe = 0;   // size
+};
+
+// SMC's CQs on 'ibdev' as the RDMA core tracks them (iproute2's rdma -j res show cq),
+// in creation order (cqn).
+std::vector<RdmaCq> rdma_smc_cqs(const std::string &ibdev)
+{
+	const auto [out, status] = run_command("rdma -j res show cq dev " + ibdev);
+	if (status != 0)
+		throw Error("rdma -j res show cq failed (status " + std::to_string(status) + "): " + out);
+	std::vector<RdmaCq> cqs;
+	for (const nlohmann::json &cq : nlohmann::json::parse(out)) {
+		const std::string comm = cq.value("comm", "");
+		if (comm != "smc" && comm != "[smc]")
+			continue;
+		cqs.push_back({cq.at("cqn").get<uint32_t>(), cq.at("users").get<uint32_t>(),
+			       cq.at("cqe").get<uint32_t>()});
+	}
+	std::sort(cqs.begin(), cqs.end(), [](const RdmaCq &a, const RdmaCq &b) { return a.cqn < b.cqn; });
+	return cqs;
+}
+
 // ---- CQ spreading (the series' netlink attributes) ----
 
 class CqBalance : public SmcTest {
@@ -387,6 +414,28 @@ TEST_F(CqBalance, EveryCqWithLinksHandledCompletions)
 				continue;
 			EXPECT_GT(cq.completions, 0u)
 				<< d.device.ib_name << (cq.send ? " send" : " recv") << " cq " << cq.index;
+		}
+	}
+}
+
+// A link keeps one entry of its cq for every work request its QP can have posted in
+// that direction, as each completes (at the latest when the QP is flushed): per send
+// slot (16) a CDC or LLC message and up to two RDMA writes, plus an SMC-Rv2 LLC message
+// and a memory registration; one receive per receive buffer (48).
+constexpr uint32_t kSendWorkRequestsPerLink = 16 * 3 + 2;
+constexpr uint32_t kRecvWorkRequestsPerLink = 16 * 3;
+
+TEST_F(CqBalance, EachLinkKeepsAnEntryPerWorkRequestItCanPost)
+{
+	for (const DeviceCqReport &d : check().devices) {
+		for (const SmcrCq &cq : d.device.cqs) {
+			const std::string name = d.device.ib_name + (cq.send ? " send" : " recv") + " cq " +
+						 std::to_string(cq.index);
+			ASSERT_TRUE(cq.reserved.has_value()) << name << ": the module reports no reserved entries";
+			EXPECT_EQ(*cq.reserved,
+				  cq.load * (cq.send ? kSendWorkRequestsPerLink : kRecvWorkRequestsPerLink))
+				<< name << " with " << cq.load << " link(s)";
+			EXPECT_LE(*cq.reserved, cq.entries) << name;
 		}
 	}
 }
@@ -795,26 +844,6 @@ TEST_F(VlanRemoval, DeletingAVlanStopsOnlyItsLinkGroup)
 				  << " link groups of other VLANs went with VLAN " << vlan;
 }
 
-// ---- an independent view: the RDMA core's resource tracking (rdma res show cq) ----
-
-// SMC's CQs on 'ibdev' as the RDMA core tracks them (iproute2's rdma -j res show cq),
-// in creation order (cqn), with their users (QPs bound).
-std::vector<std::pair<uint32_t, uint32_t>> rdma_smc_cqs(const std::string &ibdev)
-{
-	const auto [out, status] = run_command("rdma -j res show cq dev " + ibdev);
-	if (status != 0)
-		throw Error("rdma -j res show cq failed (status " + std::to_string(status) + "): " + out);
-	std::vector<std::pair<uint32_t, uint32_t>> cqs; // cqn, users
-	for (const nlohmann::json &cq : nlohmann::json::parse(out)) {
-		const std::string comm = cq.value("comm", "");
-		if (comm != "smc" && comm != "[smc]")
-			continue;
-		cqs.emplace_back(cq.at("cqn").get<uint32_t>(), cq.at("users").get<uint32_t>());
-	}
-	std::sort(cqs.begin(), cqs.end());
-	return cqs;
-}
-
 TEST_F(SmcTest, RdmaCoreSeesTheCqLoadsNetlinkReports)
 {
 	const LinkDump links = smc_->links();
@@ -827,8 +856,8 @@ TEST_F(SmcTest, RdmaCoreSeesTheCqLoadsNetlinkReports)
 		if (!d.reports_cqs()) {
 			// stock: one send and one recv CQ, every QP on both
 			ASSERT_EQ(cqs.size(), 2u) << d.ib_name;
-			EXPECT_EQ(cqs[0].second, device_links);
-			EXPECT_EQ(cqs[1].second, device_links);
+			EXPECT_EQ(cqs[0].users, device_links);
+			EXPECT_EQ(cqs[1].users, device_links);
 			continue;
 		}
 		// the series creates send i, then recv i, for i = 0..pairs-1
@@ -836,9 +865,11 @@ TEST_F(SmcTest, RdmaCoreSeesTheCqLoadsNetlinkReports)
 		for (const SmcrCq &cq : d.cqs) {
 			const size_t pos = 2 * cq.index + (cq.send ? 0 : 1);
 			ASSERT_LT(pos, cqs.size());
-			EXPECT_EQ(cqs[pos].second, cq.load)
+			EXPECT_EQ(cqs[pos].users, cq.load)
 				<< d.ib_name << (cq.send ? " send" : " recv") << " cq " << cq.index << " (cqn "
-				<< cqs[pos].first << ")";
+				<< cqs[pos].cqn << ")";
+			EXPECT_EQ(cqs[pos].cqe, cq.entries)
+				<< d.ib_name << (cq.send ? " send" : " recv") << " cq " << cq.index << ": size";
 		}
 	}
 }

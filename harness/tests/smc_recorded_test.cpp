@@ -142,7 +142,7 @@ TEST(CqRecording, DetailsShowTheCqTable)
 	render_devices(plain, devices);
 	render_devices(detailed, devices, 1);
 	EXPECT_EQ(plain.str().find("Budget-Hits"), std::string::npos);
-	EXPECT_NE(detailed.str().find("IB-Dev  Dir   CQ  Vector  #Entries  #Links  Completions"), std::string::npos)
+	EXPECT_NE(detailed.str().find("IB-Dev  Dir   CQ  Vector  #Entries  #Reserved  #Links  Completions"), std::string::npos)
 		<< detailed.str();
 	EXPECT_NE(detailed.str().find("send"), std::string::npos);
 }

@@ -38,3 +38,51 @@ check() {
 
 # json FILE FILTER: jq FILTER on run_dir/FILE, "missing" when it cannot be read.
 json() { jq -r "$2" "$run_dir/$1" 2>/dev/null || echo missing; }
+
+# gtest_tap ROLE REPORT EXPECTED: a TAP line per test of a GoogleTest JSON report, and
+# one saying that EXPECTED tests ran (a crash or a lost test fails it). A skip passes
+# only when the caller's expected_skip MESSAGE says the run explains it.
+gtest_tap() {
+	local role=$1 report=$2 expected=$3 rows ran=0 name result message ok
+	if ! rows=$(jq -er '.testsuites[] | .name as $s | .testsuite[] |
+		[$s + "." + .name, .result,
+		 (if .result == "SKIPPED" then (.skip_reason // "") else ([.failures[]?.failure] | join(" ")) end
+		  | gsub("[\n\t]"; " "))] | @tsv' "$report" 2>&1); then
+		tap 0 "$role: smc_guest_tests produced no readable report ($report): $(head -c 200 <<<"$rows")"
+		return
+	fi
+	while IFS=$'\t' read -r name result message; do
+		ran=$((ran + 1))
+		case "$result" in
+		SKIPPED)
+			if expected_skip "$message"; then
+				tap 1 "$role $name" "SKIP $message"
+			else
+				tap 0 "$role $name" "unexpected SKIP: $message"
+			fi
+			;;
+		*)
+			if [ -z "$message" ]; then
+				tap 1 "$role $name"
+			else
+				tap 0 "$role $name"
+				printf '%s\n' "$message" | head -n 20 | sed 's/^/#   /'
+			fi
+			;;
+		esac
+	done <<<"$rows"
+	if [ "$ran" -eq "$expected" ]; then ok=1; else ok=0; fi
+	tap "$ok" "$role: all $expected tests of the suite ran (got $ran)"
+}
+
+# unload_tap: a TAP line per guest for smc-vm's --unload: rmmod smc worked, rdma res
+# showed no QP or CQ of SMC's afterwards, and smc loaded again.
+unload_tap() {
+	local role log ok
+	for role in client server; do
+		log=$run_dir/$role/unload.log
+		if grep -qx 'unloaded smc' "$log" 2>/dev/null && ! grep -q 'comm \[smc\]' "$log" &&
+			grep -qx 'reloaded smc' "$log"; then ok=1; else ok=0; fi
+		tap "$ok" "$role: rmmod smc leaves no SMC QP or CQ on rxe0, and smc loads again"
+	done
+}
