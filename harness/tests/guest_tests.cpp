@@ -615,6 +615,108 @@ TEST_F(CqBinding, LeastLoadedAsLinkGroupsComeAndGo)
 	EXPECT_EQ(*link_c->send_cq, *link_b->send_cq) << "C did not take the send CQ B left";
 }
 
+// ---- full CQs: a device whose CQs have no room for another link ----
+
+// Runs with the testbed rxe's CQ size limit (rdma_rxe max_cqe, scripts/guest-cq-limit):
+// the device's CQs then hold a few links each, so the test can fill them.
+class CqLimit : public CqBinding {
+protected:
+	void SetUp() override
+	{
+		CqBinding::SetUp();
+		if (IsSkipped())
+			return;
+		std::ifstream param("/sys/module/rdma_rxe/parameters/max_cqe");
+		unsigned max_cqe = 0;
+		if (!(param >> max_cqe) || max_cqe == 0)
+			SKIP_BECAUSE("rxe has no testbed CQ size limit (scripts/guest-cq-limit runs this test)");
+	}
+	void TearDown() override
+	{
+		for (int vlan : vlans_)
+			on_both_sides("ip link del eth0." + std::to_string(vlan) + " 2>/dev/null; true");
+	}
+	// The device's CQs of one direction, as (entries, reserved) per CQ.
+	std::vector<std::pair<uint32_t, uint32_t>> cq_room(bool send)
+	{
+		std::vector<std::pair<uint32_t, uint32_t>> room;
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (d.ib_name == "rxe0")
+				for (const SmcrCq &cq : d.cqs)
+					if (cq.send == send)
+						room.emplace_back(cq.entries, cq.reserved.value_or(0));
+		return room;
+	}
+	// How many more links the device's CQs of one direction take.
+	uint32_t links_that_fit(bool send)
+	{
+		const uint32_t need = send ? kSendWorkRequestsPerLink : kRecvWorkRequestsPerLink;
+		uint32_t n = 0;
+		for (const auto &[entries, reserved] : cq_room(send))
+			n += (entries - reserved) / need;
+		return n;
+	}
+	std::vector<int> vlans_;
+};
+
+TEST_F(CqLimit, FullCqsRefuseTheLinkAndItsConnectionFallsBackWithMem)
+{
+	// Both guests have the same CQs and the same links, so the server, which creates
+	// its link before it accepts, is the side that runs out: it declines with
+	// SMC_CLC_DECL_MEM, which the client sees as the peer's diagnosis. Each VLAN is a
+	// link group of its own, so each connection below brings one link.
+	const std::string count_warnings = "dmesg | grep -c 'cq has room for another link'; true";
+	const long warnings_before = std::stol(run_on_peer(count_warnings).second);
+	std::vector<UniqueFd> held;
+	auto open_smcr = [&](int vlan) {
+		vlans_.push_back(vlan);
+		const std::string failed = on_both_sides(vlans_script() + " up " + std::to_string(vlan));
+		if (!failed.empty())
+			throw Error("VLAN " + std::to_string(vlan) + ": " + failed);
+		held.push_back(connect_smc(5558, "10.0." + std::to_string(vlan) + ".1"));
+		const auto s = find(held.back().get());
+		EXPECT_TRUE(s && s->mode == SmcMode::smcr) << "VLAN " << vlan << ": no SMC-R though its link fits";
+	};
+	// The device's CQs come with its first link; then fill what room is left.
+	open_smcr(110);
+	const uint32_t fit = std::min(links_that_fit(true), links_that_fit(false));
+	ASSERT_LE(fit, 32u) << "the CQs are too large to fill here; lower rdma_rxe's max_cqe";
+	for (uint32_t i = 1; i <= fit; i++)
+		open_smcr(110 + static_cast<int>(i));
+	EXPECT_EQ(std::min(links_that_fit(true), links_that_fit(false)), 0u) << "the CQs still have room";
+	for (bool send : {true, false})
+		for (const auto &[entries, reserved] : cq_room(send))
+			EXPECT_LE(reserved, entries);
+
+	// One link more: the connection falls back, for the reason the server gives, and
+	// still carries its traffic over TCP.
+	const std::string full_vlan = std::to_string(111 + fit);
+	vlans_.push_back(111 + static_cast<int>(fit));
+	ASSERT_EQ(on_both_sides(vlans_script() + " up " + full_vlan), "");
+	UniqueFd refused = connect_smc(5558, "10.0." + full_vlan + ".1");
+	const auto s = find(refused.get());
+	ASSERT_TRUE(s.has_value());
+	EXPECT_EQ(s->mode, SmcMode::fallback_tcp);
+	EXPECT_EQ(fallback_reason_id(s->fallback_reason), "SMC_CLC_DECL_PEERDECL");
+	EXPECT_EQ(fallback_reason_id(s->peer_diagnosis), "SMC_CLC_DECL_MEM") << "the server's reason";
+	TrafficOptions o;
+	o.host = "10.0." + full_vlan + ".1";
+	o.port = 5558;
+	o.requests = 2;
+	o.allow_fallback = true;
+	o.connect_timeout = 60;
+	std::atomic<bool> stop{false};
+	const TrafficResult r = run_traffic_client(o, stop);
+	EXPECT_TRUE(r.ok()) << format_key_value(r);
+	EXPECT_EQ(r.bytes_verified, 2u * 64) << "the fallback connection's traffic";
+
+	EXPECT_GT(std::stol(run_on_peer(count_warnings).second), warnings_before) << "the server logged no warning";
+	// The server's CQs: within their sizes, each keeping entries only for its links.
+	const auto [balance_status, balance] =
+		run_on_peer(std::string(SMCSCALE_BUILD_DIR) + "/smc-cq-balance");
+	EXPECT_EQ(balance_status, 0) << balance;
+}
+
 // ---- a link group lost while its sockets close: no sock may leak ----
 
 class LinkLoss : public VlanTest {
