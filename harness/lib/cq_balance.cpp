@@ -124,24 +124,21 @@ CqCheck check_bindings(const SmcrDevice &d, const std::vector<Link> &links)
 }
 
 // A cq never promises more entries than it has, and keeps entries exactly while
-// links use it. Skipped where the kernel does not report reservations.
-std::optional<CqCheck> check_reservations(const SmcrDevice &d)
+// links use it.
+CqCheck check_reservations(const SmcrDevice &d)
 {
 	std::vector<std::string> problems;
 	for (const SmcrCq &cq : d.cqs) {
-		if (!cq.reserved)
-			return std::nullopt;
 		const std::string name = std::string(dir_name(cq.send)) + " cq " + std::to_string(cq.index);
-		if (*cq.reserved > cq.entries)
-			problems.push_back(name + " keeps " + std::to_string(*cq.reserved) + " of " +
+		if (cq.reserved > cq.entries)
+			problems.push_back(name + " keeps " + std::to_string(cq.reserved) + " of " +
 					   std::to_string(cq.entries) + " entries");
-		if ((*cq.reserved == 0) != (cq.load == 0))
-			problems.push_back(name + " keeps " + std::to_string(*cq.reserved) + " entries for " +
+		if ((cq.reserved == 0) != (cq.load == 0))
+			problems.push_back(name + " keeps " + std::to_string(cq.reserved) + " entries for " +
 					   std::to_string(cq.load) + " link(s)");
 	}
-	return CqCheck{"cq entries", problems.empty(),
-		       problems.empty() ? "every cq keeps entries for its links only, within its size"
-					: join(problems)};
+	return {"cq entries", problems.empty(),
+		problems.empty() ? "every cq keeps entries for its links only, within its size" : join(problems)};
 }
 
 CqCheck check_completions(const SmcrDevice &d)
@@ -191,8 +188,7 @@ CqBalanceReport check_cq_balance(const std::vector<SmcrDevice> &devices, const L
 			r.checks.push_back(check_vectors(d));
 			r.checks.push_back(check_load(d, r.links.size()));
 			r.checks.push_back(check_bindings(d, r.links));
-			if (auto c = check_reservations(d))
-				r.checks.push_back(std::move(*c));
+			r.checks.push_back(check_reservations(d));
 			if (options.require_completions)
 				r.checks.push_back(check_completions(d));
 		}
@@ -203,14 +199,12 @@ CqBalanceReport check_cq_balance(const std::vector<SmcrDevice> &devices, const L
 
 void render_cq_balance(std::ostream &out, const CqBalanceReport &report)
 {
-	Table t({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Reserved", "#Links", "Completions", "Tasklet-Runs",
-		 "Budget-Hits"});
+	Table t({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Reserved", "#Links", "Completions"});
 	for (const DeviceCqReport &r : report.devices)
 		for (const SmcrCq &cq : r.device.cqs)
 			t.add({r.device.ib_name, dir_name(cq.send), std::to_string(cq.index), std::to_string(cq.vector),
-			       std::to_string(cq.entries), cq.reserved ? std::to_string(*cq.reserved) : "-",
-			       std::to_string(cq.load), std::to_string(cq.completions),
-			       std::to_string(cq.tasklet_runs), std::to_string(cq.budget_hits)});
+			       std::to_string(cq.entries), std::to_string(cq.reserved), std::to_string(cq.load),
+			       std::to_string(cq.completions)});
 	t.print(out);
 	for (const DeviceCqReport &r : report.devices)
 		for (const CqCheck &c : r.checks)

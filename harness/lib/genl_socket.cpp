@@ -51,8 +51,22 @@ MsgPtr new_request(int family_id, uint8_t cmd, uint8_t version, int flags,
 }
 
 // State shared with libnl's callbacks during one transaction.
+// libnl's receive hook has no argument; a transaction runs on one thread at a time.
+thread_local size_t datagrams_received = 0;
+
+// nl_recv, counting the datagrams (each a recvmsg) received.
+int counting_recv(nl_sock *sk, sockaddr_nl *nla, unsigned char **buf, ucred **creds)
+{
+	const int n = nl_recv(sk, nla, buf, creds);
+	if (n > 0)
+		datagrams_received++;
+	return n;
+}
+
 struct Transaction {
 	std::vector<NetlinkMessage> replies;
+	size_t reply_datagrams = 0; // datagrams that carried at least one reply
+	size_t last_reply_datagram = 0;
 	std::function<void(uint8_t, const NetlinkMessage &)> *recorder = nullptr;
 	bool done = false;
 	int error = 0; // positive errno from the kernel
@@ -74,6 +88,10 @@ int on_valid(nl_msg *msg, void *arg)
 		(*t->recorder)(gh->cmd, m);
 	}
 	t->replies.push_back(std::move(m));
+	if (datagrams_received != t->last_reply_datagram) {
+		t->last_reply_datagram = datagrams_received;
+		t->reply_datagrams++;
+	}
 	return NL_OK;
 }
 
@@ -161,6 +179,15 @@ int GenlSocket::family_id(const std::string &name)
 	return id;
 }
 
+void NetlinkSocket::limit_receive_buffer(size_t bytes)
+{
+	nl_socket_disable_msg_peek(sock_.get());
+	const int rc = nl_socket_set_msg_buf_size(sock_.get(), bytes);
+	if (rc < 0)
+		throw Error("netlink: cannot set a receive buffer of " + std::to_string(bytes) +
+			    " bytes: " + nl_geterror(rc));
+}
+
 void NetlinkSocket::set_recorder(std::function<void(uint8_t, const NetlinkMessage &)> recorder)
 {
 	recorder_ = std::move(recorder);
@@ -177,6 +204,8 @@ std::vector<NetlinkMessage> NetlinkSocket::transact(nl_msg *msg, const std::stri
 	nl_cb_set(cb.get(), NL_CB_FINISH, NL_CB_CUSTOM, on_finish, &t);
 	nl_cb_set(cb.get(), NL_CB_ACK, NL_CB_CUSTOM, on_ack, &t);
 	nl_cb_err(cb.get(), NL_CB_CUSTOM, on_error, &t);
+	nl_cb_overwrite_recv(cb.get(), counting_recv);
+	datagrams_received = 0;
 
 	int rc = nl_send_auto(sock_.get(), msg);
 	if (rc < 0)
@@ -186,6 +215,7 @@ std::vector<NetlinkMessage> NetlinkSocket::transact(nl_msg *msg, const std::stri
 		if (rc < 0 && !t.done)
 			throw Error(what + ": receiving the reply failed: " + nl_geterror(rc));
 	}
+	last_datagrams_ = t.reply_datagrams;
 	if (t.error) {
 		std::string text = errno_message(what, t.error);
 		if (!t.extack.empty())

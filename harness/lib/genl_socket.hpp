@@ -48,11 +48,22 @@ public:
 	// Called with every message received, for recording (generic netlink only).
 	void set_recorder(std::function<void(uint8_t cmd, const NetlinkMessage &)> recorder);
 
+	// Reads replies 'bytes' at a time (libnl's default: 16 KiB, or what a peek finds).
+	// The kernel fills a dump's buffers up to the size its reader reads, so a small one
+	// makes a large dump come in more datagrams.
+	void limit_receive_buffer(size_t bytes);
+
+	// How many datagrams carried the last transaction's replies (not counting one with
+	// only NLMSG_DONE): a dump the kernel had to continue, because its table did not fit
+	// one buffer, came in more than one.
+	size_t last_datagrams() const { return last_datagrams_; }
+
 protected:
 	std::unique_ptr<nl_sock, void (*)(nl_sock *)> sock_;
 
 private:
 	std::function<void(uint8_t, const NetlinkMessage &)> recorder_;
+	size_t last_datagrams_ = 0;
 };
 
 class GenlSocket : public NetlinkSocket {

@@ -224,11 +224,11 @@ void render_run_report(std::ostream &out, const nlohmann::json &r)
 			x.print(out);
 		}
 		if (g.contains("devices") && !g["devices"].empty() && g["devices"][0].contains("cqs")) {
-			Table c({"Dir", "CQ", "Vector", "#Links", "Completions", "Tasklet-Runs", "Budget-Hits"});
+			Table c({"Dir", "CQ", "Vector", "#Entries", "#Reserved", "#Links", "Completions"});
 			for (const auto &cq : g["devices"][0]["cqs"])
 				c.add({value(cq, P("/direction")), value(cq, P("/index")), value(cq, P("/vector")),
-				       value(cq, P("/load")), value(cq, P("/completions")), value(cq, P("/tasklet_runs")),
-				       value(cq, P("/budget_hits"))});
+				       value(cq, P("/entries")), value(cq, P("/reserved")), value(cq, P("/load")),
+				       value(cq, P("/completions"))});
 			c.print(out);
 		}
 		if (g.contains("load")) {

@@ -36,11 +36,9 @@ void to_json(nlohmann::json &j, const SmcrCq &v)
 	     {"index", v.index},
 	     {"vector", v.vector},
 	     {"entries", v.entries},
+	     {"reserved", v.reserved},
 	     {"load", v.load},
-	     {"completions", v.completions},
-	     {"tasklet_runs", v.tasklet_runs},
-	     {"budget_hits", v.budget_hits}};
-	put_optional(j, "reserved", v.reserved);
+	     {"completions", v.completions}};
 }
 
 void to_json(nlohmann::json &j, const SmcrDevice &v)
@@ -78,6 +76,8 @@ void to_json(nlohmann::json &j, const Link &v)
 	     {"peer_gid", v.peer_gid}};
 	put_optional(j, "send_cq", v.send_cq);
 	put_optional(j, "recv_cq", v.recv_cq);
+	put_optional(j, "qpn", v.qpn);
+	put_optional(j, "peer_qpn", v.peer_qpn);
 }
 
 void to_json(nlohmann::json &j, const TechStats &v)

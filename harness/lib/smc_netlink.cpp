@@ -9,6 +9,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include <algorithm>
 #include <cctype>
 
 namespace smcscale {
@@ -108,6 +109,51 @@ SysInfo parse_sys_info(const NetlinkMessage &msg)
 	return s;
 }
 
+std::pair<std::string, SmcrCq> parse_smcr_cq(const NetlinkMessage &msg)
+{
+	Attrs c = Attrs::of_message(msg, SMC_GEN_MAX_WITH_CQS, "SMC-R CQ").nested(SMC_GEN_CQ_SMCR, SMC_NLA_CQ_MAX);
+	auto ib_name = c.str(SMC_NLA_CQ_IB_NAME);
+	auto dir = c.u32(SMC_NLA_CQ_DIR);
+	auto index = c.u32(SMC_NLA_CQ_INDEX);
+	if (!ib_name || !dir || !index)
+		throw Error("SMC-R CQ: reply without device, direction or index");
+	SmcrCq cq;
+	cq.send = *dir == SMC_CQ_DIR_SEND;
+	cq.index = *index;
+	cq.vector = c.u32_or(SMC_NLA_CQ_VECTOR, 0);
+	cq.entries = c.u32_or(SMC_NLA_CQ_ENTRIES, 0);
+	cq.reserved = c.u32_or(SMC_NLA_CQ_RESERVED, 0);
+	cq.load = c.u32_or(SMC_NLA_CQ_LNK_CNT, 0);
+	cq.completions = c.u64_or(SMC_NLA_CQ_COMPL_CNT, 0);
+	return {*ib_name, cq};
+}
+
+std::vector<SmcrDevice> parse_smcr_devices(const std::vector<NetlinkMessage> &msgs)
+{
+	std::vector<SmcrDevice> devices;
+	std::vector<std::pair<std::string, SmcrCq>> cqs;
+	for (const NetlinkMessage &m : msgs) {
+		switch (genl_command(m)) {
+		case SMC_NETLINK_GET_DEV_SMCR:
+			devices.push_back(parse_smcr_device(m));
+			break;
+		case SMC_NETLINK_GET_CQ_SMCR:
+			cqs.push_back(parse_smcr_cq(m));
+			break;
+		default:
+			break;
+		}
+	}
+	for (auto &[ib_name, cq] : cqs) {
+		auto d = std::find_if(devices.begin(), devices.end(),
+				      [&](const SmcrDevice &dev) { return dev.ib_name == ib_name; });
+		if (d == devices.end())
+			throw Error("SMC-R CQ of device " + ib_name + ", which the device dump does not list");
+		d->cqs.push_back(cq);
+	}
+	return devices;
+}
+
 SmcrDevice parse_smcr_device(const NetlinkMessage &msg)
 {
 	Attrs dev = Attrs::of_message(msg, SMC_GEN_MAX, "SMC-R device")
@@ -136,23 +182,6 @@ SmcrDevice parse_smcr_device(const NetlinkMessage &msg)
 	}
 	d.comp_vectors = dev.u32(SMC_NLA_DEV_COMP_VECTORS);
 	d.cq_pairs = dev.u32(SMC_NLA_DEV_CQ_CNT);
-	for (const Attrs &c : dev.nested_list(SMC_NLA_DEV_CQS, SMC_NLA_DEV_CQS_ENTRY, SMC_NLA_CQ_MAX)) {
-		SmcrCq cq;
-		auto dir = c.u8(SMC_NLA_CQ_DIR);
-		auto index = c.u32(SMC_NLA_CQ_INDEX);
-		if (!dir || !index)
-			throw Error("SMC-R device " + d.ib_name + ": CQ entry without direction or index");
-		cq.send = *dir == SMC_CQ_DIR_SEND;
-		cq.index = *index;
-		cq.vector = c.u32_or(SMC_NLA_CQ_VECTOR, 0);
-		cq.entries = c.u32_or(SMC_NLA_CQ_ENTRIES, 0);
-		cq.load = c.u32_or(SMC_NLA_CQ_LOAD, 0);
-		cq.reserved = c.u32(SMC_NLA_CQ_RESERVED);
-		cq.completions = c.u64_or(SMC_NLA_CQ_COMPLETIONS, 0);
-		cq.tasklet_runs = c.u64_or(SMC_NLA_CQ_TASKLET_RUNS, 0);
-		cq.budget_hits = c.u64_or(SMC_NLA_CQ_BUDGET_HITS, 0);
-		d.cqs.push_back(cq);
-	}
 	return d;
 }
 
@@ -211,6 +240,8 @@ Link parse_link(const NetlinkMessage &msg, uint32_t lgr_id)
 	l.peer_gid = a.str_or(SMC_NLA_LINK_PEER_GID, "");
 	l.send_cq = a.u32(SMC_NLA_LINK_SEND_CQ);
 	l.recv_cq = a.u32(SMC_NLA_LINK_RECV_CQ);
+	l.qpn = a.u32(SMC_NLA_LINK_QPN);
+	l.peer_qpn = a.u32(SMC_NLA_LINK_PEER_QPN);
 	return l;
 }
 
@@ -339,15 +370,23 @@ SysInfo SmcNetlink::sys_info()
 
 std::vector<NetlinkMessage> SmcNetlink::smcr_device_messages()
 {
-	return gen_dump(SMC_NETLINK_GET_DEV_SMCR);
+	std::vector<NetlinkMessage> msgs = gen_dump(SMC_NETLINK_GET_DEV_SMCR);
+	// A kernel with the series says so in every device (SMC_NLA_DEV_CQ_CNT); only then
+	// does it know the CQ dump.
+	const bool with_cqs = std::any_of(msgs.begin(), msgs.end(), [](const NetlinkMessage &m) {
+		return Attrs::of_message(m, SMC_GEN_MAX, "SMC-R device")
+			.nested(SMC_GEN_DEV_SMCR, SMC_NLA_DEV_MAX_WITH_CQS)
+			.has(SMC_NLA_DEV_CQ_CNT);
+	});
+	if (with_cqs)
+		for (NetlinkMessage &m : gen_dump(SMC_NETLINK_GET_CQ_SMCR))
+			msgs.push_back(std::move(m));
+	return msgs;
 }
 
 std::vector<SmcrDevice> SmcNetlink::smcr_devices()
 {
-	std::vector<SmcrDevice> devices;
-	for (const NetlinkMessage &m : smcr_device_messages())
-		devices.push_back(parse_smcr_device(m));
-	return devices;
+	return parse_smcr_devices(smcr_device_messages());
 }
 
 std::vector<LinkGroup> SmcNetlink::link_groups()

@@ -33,6 +33,10 @@ AttributeWriter pnet_name_attributes(const std::string &pnetid);
 
 SysInfo parse_sys_info(const NetlinkMessage &msg);
 SmcrDevice parse_smcr_device(const NetlinkMessage &msg);
+// One GET_CQ_SMCR reply: the CQ and the name of its device.
+std::pair<std::string, SmcrCq> parse_smcr_cq(const NetlinkMessage &msg);
+// GET_DEV_SMCR replies, and the GET_CQ_SMCR replies that add each device's CQs.
+std::vector<SmcrDevice> parse_smcr_devices(const std::vector<NetlinkMessage> &msgs);
 // Link groups and the links that follow each of them in a GET_LINK_SMCR dump.
 LinkDump parse_link_dump(const std::vector<NetlinkMessage> &msgs);
 Stats parse_stats(const NetlinkMessage &msg);
@@ -48,7 +52,7 @@ public:
 
 	SysInfo sys_info();
 	std::vector<SmcrDevice> smcr_devices();
-	// Raw GET_DEV_SMCR replies, for parsers that read attributes beyond SmcrDevice.
+	// Raw GET_DEV_SMCR replies, then the GET_CQ_SMCR ones where the kernel has the series.
 	std::vector<NetlinkMessage> smcr_device_messages();
 	std::vector<LinkGroup> link_groups();
 	LinkDump links();

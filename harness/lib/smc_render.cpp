@@ -87,14 +87,12 @@ void render_devices(std::ostream &out, const std::vector<SmcrDevice> &devices, i
 	t.print(out);
 	if (detail < 1)
 		return;
-	Table c({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Reserved", "#Links", "Completions",
-		 "Tasklet-Runs", "Budget-Hits"});
+	Table c({"IB-Dev", "Dir", "CQ", "Vector", "#Entries", "#Reserved", "#Links", "Completions"});
 	for (const SmcrDevice &d : devices)
 		for (const SmcrCq &cq : d.cqs)
 			c.add({d.ib_name, cq.send ? "send" : "recv", std::to_string(cq.index), std::to_string(cq.vector),
-			       std::to_string(cq.entries), optional_number(cq.reserved), std::to_string(cq.load),
-			       std::to_string(cq.completions),
-			       std::to_string(cq.tasklet_runs), std::to_string(cq.budget_hits)});
+			       std::to_string(cq.entries), std::to_string(cq.reserved), std::to_string(cq.load),
+			       std::to_string(cq.completions)});
 	if (!c.empty()) {
 		out << "\n";
 		c.print(out);
@@ -124,14 +122,14 @@ void render_link_groups(std::ostream &out, const std::vector<LinkGroup> &groups,
 void render_links(std::ostream &out, const LinkDump &dump, int detail)
 {
 	// smcr linkgroup link-show's columns, then the device port and the series' CQs;
-	// the UIDs and GIDs with -d.
+	// the QP numbers (the series'), UIDs and GIDs with -d.
 	std::map<uint32_t, const LinkGroup *> groups;
 	for (const LinkGroup &g : dump.groups)
 		groups[g.id] = &g;
 	std::vector<std::string> header = {"LG-ID",  "LG-Role", "LG-Type", "Net-Dev", "Link-State",
 					   "#Conns", "IB-Dev",	"IB-P",	   "Send-CQ", "Recv-CQ"};
 	if (detail >= 1)
-		header.insert(header.end(), {"Link-UID", "Peer-UID", "Local-GID", "Peer-GID"});
+		header.insert(header.end(), {"QPN", "Peer-QPN", "Link-UID", "Peer-UID", "Local-GID", "Peer-GID"});
 	Table t(header);
 	for (const Link &l : dump.links) {
 		auto g = groups.find(l.lgr_id);
@@ -147,7 +145,8 @@ void render_links(std::ostream &out, const LinkDump &dump, int detail)
 						optional_number(l.send_cq),
 						optional_number(l.recv_cq)};
 		if (detail >= 1)
-			row.insert(row.end(), {hex32(l.uid), hex32(l.peer_uid), l.gid, l.peer_gid});
+			row.insert(row.end(), {optional_number(l.qpn), optional_number(l.peer_qpn), hex32(l.uid),
+					       hex32(l.peer_uid), l.gid, l.peer_gid});
 		t.add(row);
 	}
 	t.print(out);

@@ -28,18 +28,16 @@ struct SmcrPort {
 	uint32_t link_count = 0;
 };
 
-// One completion queue of a device, as the CQ-spreading series reports it.
+// One completion queue of a device, as the CQ-spreading series reports it
+// (SMC_NETLINK_GET_CQ_SMCR, one message per CQ).
 struct SmcrCq {
-	bool send = true;	// direction
-	uint32_t index = 0;	// in the device's send or recv array
-	uint32_t vector = 0;	// completion vector
-	uint32_t entries = 0;	// size, as the driver made it
-	uint32_t load = 0;	// links (QPs) using it
-	uint64_t completions = 0;
-	uint64_t tasklet_runs = 0;
-	uint64_t budget_hits = 0; // tasklet runs that used up the poll budget
-	// entries kept for the work requests of those links' QPs (absent before v2)
-	std::optional<uint32_t> reserved;
+	bool send = true;	  // direction
+	uint32_t index = 0;	  // in the device's send or recv array
+	uint32_t vector = 0;	  // completion vector
+	uint32_t entries = 0;	  // size, as the driver made it
+	uint32_t reserved = 0;	  // entries kept for the work requests of its links' QPs
+	uint32_t load = 0;	  // links (QPs) using it
+	uint64_t completions = 0; // handled by its tasklet
 };
 
 struct SmcrDevice {
@@ -52,7 +50,7 @@ struct SmcrDevice {
 	// Present only with the CQ-spreading series (absent on a stock kernel).
 	std::optional<uint32_t> comp_vectors;
 	std::optional<uint32_t> cq_pairs; // 0 until the first link on the device
-	std::vector<SmcrCq> cqs;	  // empty also when the table did not fit
+	std::vector<SmcrCq> cqs;	  // in creation order: send 0, recv 0, send 1, ...
 
 	bool reports_cqs() const { return cq_pairs.has_value(); }
 };
@@ -89,6 +87,8 @@ struct Link {
 	// Present only with the CQ-spreading series.
 	std::optional<uint32_t> send_cq;
 	std::optional<uint32_t> recv_cq;
+	std::optional<uint32_t> qpn;	  // the link's QP number (rdma res show qp: lqpn)
+	std::optional<uint32_t> peer_qpn; // the peer's (rqpn)
 };
 
 struct LinkDump {

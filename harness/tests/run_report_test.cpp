@@ -30,7 +30,7 @@ TEST(RunReport, RecordedDemoRun)
 
 	std::ostringstream out;
 	render_run_report(out, r);
-	for (const char *text : {"KERNEL", "patched", "== client (exit 0)", "CQ-PAIRS", "P99-US", "Budget-Hits",
+	for (const char *text : {"KERNEL", "patched", "== client (exit 0)", "CQ-PAIRS", "P99-US", "#Reserved",
 				 "%soft", "spread of %soft: jain="})
 		EXPECT_NE(out.str().find(text), std::string::npos) << text << " in\n" << out.str();
 }

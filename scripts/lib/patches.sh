@@ -2,6 +2,10 @@
 # Generating patch files from the kernel tree. Sourced by kernel-export-patches and
 # series-check so that exporting and checking use one and the same command.
 
+# The subject prefix of net-smc-patches/ (one place: kernel-export-patches writes it,
+# series-check regenerates with it).
+SERIES_SUBJECT_PREFIX="PATCH net-next v2"
+
 # format_series GITDIR BRANCH OUTDIR PREFIX [COVER]
 # Writes 'git format-patch base..BRANCH' into OUTDIR (emptied first) plus a 'series' file.
 # With COVER (a file: subject line, blank line, body) a cover letter is generated from it.
