@@ -33,6 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	NetlinkMessage whole{std::vector<uint8_t>(data, data + size)};
 	expect_error_or_value([&] { parse_smcr_device(whole); });
+	expect_error_or_value([&] { parse_smcr_cq(whole); });
 	expect_error_or_value([&] { parse_stats(whole); });
 	expect_error_or_value([&] { parse_sys_info(whole); });
 	expect_error_or_value([&] { parse_ueid(whole); });
@@ -51,6 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += std::min<size_t>(NLMSG_ALIGN(size_t(h.nlmsg_len)), size - off);
 	}
 	expect_error_or_value([&] { parse_link_dump(dump); });
+	expect_error_or_value([&] { parse_smcr_devices(dump); });
 	expect_error_or_value([&] { parse_fallback_stats(dump); });
 	return 0;
 }

@@ -144,12 +144,14 @@ std::vector<SmcrDevice> parse_smcr_devices(const std::vector<NetlinkMessage> &ms
 			break;
 		}
 	}
-	for (auto &[ib_name, cq] : cqs) {
+	// a plain loop variable: clang 14 cannot capture a structured binding
+	for (const auto &named_cq : cqs) {
+		const std::string &ib_name = named_cq.first;
 		auto d = std::find_if(devices.begin(), devices.end(),
 				      [&](const SmcrDevice &dev) { return dev.ib_name == ib_name; });
 		if (d == devices.end())
 			throw Error("SMC-R CQ of device " + ib_name + ", which the device dump does not list");
-		d->cqs.push_back(cq);
+		d->cqs.push_back(named_cq.second);
 	}
 	return devices;
 }
