@@ -50,7 +50,6 @@ MsgPtr new_request(int family_id, uint8_t cmd, uint8_t version, int flags,
 	return msg;
 }
 
-// State shared with libnl's callbacks during one transaction.
 // libnl's receive hook has no argument; a transaction runs on one thread at a time.
 thread_local size_t datagrams_received = 0;
 
@@ -63,6 +62,7 @@ int counting_recv(nl_sock *sk, sockaddr_nl *nla, unsigned char **buf, ucred **cr
 	return n;
 }
 
+// State shared with libnl's callbacks during one transaction.
 struct Transaction {
 	std::vector<NetlinkMessage> replies;
 	size_t reply_datagrams = 0; // datagrams that carried at least one reply

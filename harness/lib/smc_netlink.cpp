@@ -376,9 +376,7 @@ std::vector<NetlinkMessage> SmcNetlink::smcr_device_messages()
 	// A kernel with the series says so in every device (SMC_NLA_DEV_CQ_CNT); only then
 	// does it know the CQ dump.
 	const bool with_cqs = std::any_of(msgs.begin(), msgs.end(), [](const NetlinkMessage &m) {
-		return Attrs::of_message(m, SMC_GEN_MAX, "SMC-R device")
-			.nested(SMC_GEN_DEV_SMCR, SMC_NLA_DEV_MAX_WITH_CQS)
-			.has(SMC_NLA_DEV_CQ_CNT);
+		return parse_smcr_device(m).reports_cqs();
 	});
 	if (with_cqs)
 		for (NetlinkMessage &m : gen_dump(SMC_NETLINK_GET_CQ_SMCR))

@@ -648,25 +648,22 @@ protected:
 		for (int vlan : vlans_)
 			on_both_sides("ip link del eth0." + std::to_string(vlan) + " 2>/dev/null; true");
 	}
-	// The device's CQs of one direction, as (entries, reserved) per CQ.
-	std::vector<std::pair<uint32_t, uint32_t>> cq_room(bool send)
+	// rxe0's CQs.
+	std::vector<SmcrCq> cqs()
 	{
-		std::vector<std::pair<uint32_t, uint32_t>> room;
 		for (const SmcrDevice &d : smc_->smcr_devices())
 			if (d.ib_name == "rxe0")
-				for (const SmcrCq &cq : d.cqs)
-					if (cq.send == send)
-						room.emplace_back(cq.entries, cq.reserved);
-		return room;
+				return d.cqs;
+		return {};
 	}
-	// How many more links the device's CQs of one direction take.
-	uint32_t links_that_fit(bool send)
+	// How many more links rxe0's CQs take: the fewer of the two directions.
+	uint32_t links_that_fit()
 	{
-		const uint32_t need = send ? kSendWorkRequestsPerLink : kRecvWorkRequestsPerLink;
-		uint32_t n = 0;
-		for (const auto &[entries, reserved] : cq_room(send))
-			n += (entries - reserved) / need;
-		return n;
+		uint32_t send = 0, recv = 0;
+		for (const SmcrCq &cq : cqs())
+			(cq.send ? send : recv) +=
+				(cq.entries - cq.reserved) / (cq.send ? kSendWorkRequestsPerLink : kRecvWorkRequestsPerLink);
+		return std::min(send, recv);
 	}
 	std::vector<int> vlans_;
 };
@@ -691,14 +688,13 @@ TEST_F(CqLimit, FullCqsRefuseTheLinkAndItsConnectionFallsBackWithMem)
 	};
 	// The device's CQs come with its first link; then fill what room is left.
 	open_smcr(110);
-	const uint32_t fit = std::min(links_that_fit(true), links_that_fit(false));
+	const uint32_t fit = links_that_fit();
 	ASSERT_LE(fit, 32u) << "the CQs are too large to fill here; lower rdma_rxe's max_cqe";
 	for (uint32_t i = 1; i <= fit; i++)
 		open_smcr(110 + static_cast<int>(i));
-	EXPECT_EQ(std::min(links_that_fit(true), links_that_fit(false)), 0u) << "the CQs still have room";
-	for (bool send : {true, false})
-		for (const auto &[entries, reserved] : cq_room(send))
-			EXPECT_LE(reserved, entries);
+	EXPECT_EQ(links_that_fit(), 0u) << "the CQs still have room";
+	for (const SmcrCq &cq : cqs())
+		EXPECT_LE(cq.reserved, cq.entries);
 
 	// One link more: the connection falls back, for the reason the server gives, and
 	// still carries its traffic over TCP.
