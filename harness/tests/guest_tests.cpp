@@ -665,6 +665,25 @@ protected:
 				(cq.entries - cq.reserved) / (cq.send ? kSendWorkRequestsPerLink : kRecvWorkRequestsPerLink);
 		return std::min(send, recv);
 	}
+	// A new VLAN's GID makes SMC try another link for every link group of the port
+	// (smcr_port_add); until those attempts fail they hold CQ entries, and a first link
+	// set up meanwhile can be refused though its room is there (reliability.md). Wait
+	// until both sides' CQs keep entries for their links only.
+	void wait_for_link_attempts()
+	{
+		usleep(1000 * 1000); // the GID event comes after 'ip link set up' returns
+		const std::string settled = std::string(SMCSCALE_BUILD_DIR) +
+					    "/smcctl -j device | jq -e '[.devices[].cqs[]? | select(.reserved != .load * "
+					    "(if .direction == \"send\" then " +
+					    std::to_string(kSendWorkRequestsPerLink) + " else " +
+					    std::to_string(kRecvWorkRequestsPerLink) + " end))] | length == 0' >/dev/null";
+		for (int i = 0; i < 100; i++) {
+			if (run_command(settled).second == 0 && run_on_peer(settled).first == 0)
+				return;
+			usleep(100 * 1000);
+		}
+		FAIL() << "link attempts still hold CQ entries 11 s after a VLAN came up";
+	}
 	std::vector<int> vlans_;
 };
 
@@ -682,6 +701,7 @@ TEST_F(CqLimit, FullCqsRefuseTheLinkAndItsConnectionFallsBackWithMem)
 		const std::string failed = on_both_sides(vlans_script() + " up " + std::to_string(vlan));
 		if (!failed.empty())
 			throw Error("VLAN " + std::to_string(vlan) + ": " + failed);
+		wait_for_link_attempts();
 		held.push_back(connect_smc(5558, "10.0." + std::to_string(vlan) + ".1"));
 		const auto s = find(held.back().get());
 		EXPECT_TRUE(s && s->mode == SmcMode::smcr) << "VLAN " << vlan << ": no SMC-R though its link fits";
@@ -701,6 +721,7 @@ TEST_F(CqLimit, FullCqsRefuseTheLinkAndItsConnectionFallsBackWithMem)
 	const std::string full_vlan = std::to_string(111 + fit);
 	vlans_.push_back(111 + static_cast<int>(fit));
 	ASSERT_EQ(on_both_sides(vlans_script() + " up " + full_vlan), "");
+	wait_for_link_attempts();
 	UniqueFd refused = connect_smc(5558, "10.0." + full_vlan + ".1");
 	const auto s = find(refused.get());
 	ASSERT_TRUE(s.has_value());
