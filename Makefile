@@ -9,21 +9,31 @@ JOBS := $(shell nproc)
 
 FUZZ_SECONDS ?= 300
 
-.PHONY: help deps kernel tree tree-only modules modules-only harness build demo unit lint install-check bench \
+# KERNEL=6.1 (Debian 12's, the default) or KERNEL=mainline (the newest linux-source of
+# Debian's experimental/sid) for 'kernel' and 'tree'; series-check checks both; the
+# modules, the testbed and the benchmark run on 6.1.
+KERNEL ?= 6.1
+
+.PHONY: help deps kernel tree tree-only modules modules-only debug-kernel harness build demo unit lint install-check bench \
 	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
 	@echo "make check         all tests: unit, series check, guest tests (what CI runs)"
 	@echo "make deps          install the Debian packages of ci/packages/*.txt (harness-only: make harness)"
-	@echo "make kernel        fetch the Debian 6.1 image, headers and source (one version)"
-	@echo "make tree          git tree of linux-source-6.1 with net-smc-patches/ applied"
+	@echo "make kernel        fetch the Debian 6.1 image, headers and source (one version);"
+	@echo "                   KERNEL=mainline: linux-source-X.Y of experimental/sid, and sparse"
+	@echo "make tree          git tree of the kernel source with its series applied"
+	@echo "                   (6.1: net-smc-patches/6.1/; KERNEL=mainline: net-smc-patches/)"
+	@echo "make debug-kernel  a mainline kernel with KASAN, lockdep, kmemleak (VARIANT=stock: without"
+	@echo "                   the series); cached by tree, config and compiler"
 	@echo "make modules       smc.ko (stock, patched) and the testbed rdma_rxe.ko"
 	@echo "make harness       the C++ harness (build/harness)"
 	@echo "make unit          the harness unit tests (a skipped test fails them)"
 	@echo "make lint          the shell scripts parse and set pipefail"
 	@echo "make install-check the harness without GoogleTest, installed under a prefix"
-	@echo "make series-check  checkpatch, per-patch W=1/sparse builds, generated-files check"
+	@echo "make series-check  both series (mainline, 6.1): checkpatch, per-patch W=1/sparse builds,"
+	@echo "                   generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
 	@echo "make bench         stock vs patched vs one pair: nginx+wrk, charts (BENCH=quick: about 8 minutes)"
 	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
@@ -34,11 +44,15 @@ deps:
 
 kernel:
 	scripts/install-deps kernel
-	scripts/kernel-fetch
+	SMC_KERNEL=$(KERNEL) scripts/$(if $(filter mainline,$(KERNEL)),kernel-fetch-mainline,kernel-fetch)
 
 tree: kernel tree-only
 tree-only:
-	scripts/kernel-tree
+	SMC_KERNEL=$(KERNEL) scripts/kernel-tree
+
+VARIANT ?= patched
+debug-kernel:
+	scripts/debug-kernel $(VARIANT)
 
 modules: tree modules-only
 modules-only:

@@ -46,20 +46,56 @@ ensure_packages() {
 	[ "$own_policy" = 0 ] || rm -f "$policy"
 }
 
-# kernel.env records the kernel the last fetch resolved; every later step reads it so
-# that all artefacts come from one version.
-KERNEL_ENV=$SMC_CACHE/kernel.env
+# SMC_KERNEL names the kernel a step works on: 6.1 (Debian 12's, the default: image,
+# headers and source from bookworm) or mainline (the newest linux-source the archive's
+# experimental or sid suites have; a kernel of our own is built from it).
+SMC_KERNEL=${SMC_KERNEL:-6.1}
+case "$SMC_KERNEL" in
+6.1)
+	# kernel.env records the kernel the last fetch resolved; every later step reads it
+	# so that all artefacts come from one version.
+	KERNEL_ENV=$SMC_CACHE/kernel.env
+	KERNEL_FETCH=kernel-fetch
+	# The 6.1 series is the backport of the mainline one.
+	SERIES_DIR=$SMC_REPO/net-smc-patches/6.1
+	TESTBED_DIR=$SMC_REPO/kernel/testbed-patches/6.1
+	COVER_LETTER=$SMC_REPO/kernel/cover-letter-6.1.txt
+	;;
+mainline)
+	KERNEL_ENV=$SMC_CACHE/kernel-mainline.env
+	KERNEL_FETCH=kernel-fetch-mainline
+	SERIES_DIR=$SMC_REPO/net-smc-patches
+	TESTBED_DIR=$SMC_REPO/kernel/testbed-patches/mainline
+	COVER_LETTER=$SMC_REPO/kernel/cover-letter.txt
+	;;
+*)
+	printf '[%s] error: SMC_KERNEL=%s: must be 6.1 or mainline\n' "$SMC_STEP" "$SMC_KERNEL" >&2
+	exit 1
+	;;
+esac
+
+# The out-of-tree modules and the guests use Debian's 6.1 image and headers; the mainline
+# kernel is built whole (scripts/debug-kernel).
+require_kernel_6_1() {
+	[ "$SMC_KERNEL" = 6.1 ] || die "$(basename "$0") works on Debian's 6.1 only (SMC_KERNEL=$SMC_KERNEL)"
+}
 
 load_kernel_env() {
-	[ -f "$KERNEL_ENV" ] || die "no kernel fetched yet ($KERNEL_ENV missing): run 'make kernel' first"
+	[ -f "$KERNEL_ENV" ] || die "no $SMC_KERNEL kernel fetched yet ($KERNEL_ENV missing): run 'make kernel KERNEL=$SMC_KERNEL' first"
 	# shellcheck source=/dev/null
 	. "$KERNEL_ENV"
-	KDIR=$SMC_CACHE/kernel/$KERNEL_VERSION
-	KERNEL_IMAGE_ROOT=$KDIR/image
+	if [ "$SMC_KERNEL" = mainline ]; then
+		KDIR=$SMC_CACHE/kernel/mainline-$KERNEL_VERSION
+		KERNEL_SOURCE_TARBALL=linux-source-$KERNEL_SERIES
+	else
+		KDIR=$SMC_CACHE/kernel/$KERNEL_VERSION
+		KERNEL_SOURCE_TARBALL=linux-source-6.1
+		KERNEL_IMAGE_ROOT=$KDIR/image
+		KERNEL_HEADERS=/usr/src/linux-headers-$KERNEL_ABI
+		KERNEL_VMLINUZ=$KERNEL_IMAGE_ROOT/boot/vmlinuz-$KERNEL_ABI
+	fi
 	KERNEL_TREE=$KDIR/linux
-	KERNEL_HEADERS=/usr/src/linux-headers-$KERNEL_ABI
 	KERNEL_MODULES_OUT=$KDIR/modules
-	KERNEL_VMLINUZ=$KERNEL_IMAGE_ROOT/boot/vmlinuz-$KERNEL_ABI
 }
 
 # prune_runs DIR KEEP: keep the KEEP most recently modified run directories in DIR,

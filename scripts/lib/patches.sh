@@ -2,12 +2,17 @@
 # Generating patch files from the kernel tree. Sourced by kernel-export-patches and
 # series-check so that exporting and checking use one and the same command.
 
-# The subject prefix of net-smc-patches/ (one place: kernel-export-patches writes it,
-# series-check regenerates with it).
-SERIES_SUBJECT_PREFIX="PATCH net-next v2"
+# The subject prefix of each series (one place: kernel-export-patches writes it,
+# series-check regenerates with it). The 6.1 series is a backport, not a posting.
+if [ "$SMC_KERNEL" = mainline ]; then
+	SERIES_SUBJECT_PREFIX="PATCH net-next v2"
+else
+	SERIES_SUBJECT_PREFIX="PATCH 6.1 backport v2"
+fi
 
 # format_series GITDIR BRANCH OUTDIR PREFIX [COVER]
-# Writes 'git format-patch base..BRANCH' into OUTDIR (emptied first) plus a 'series' file.
+# Writes 'git format-patch base..BRANCH' into OUTDIR (its patch files replaced) plus a
+# 'series' file.
 # With COVER (a file: subject line, blank line, body) a cover letter is generated from it.
 # Everything that could vary between machines is pinned: commit ids are zeroed, no git
 # version signature, fixed abbreviation, and the cover letter signed and dated like the
@@ -16,8 +21,10 @@ format_series() {
 	local gitdir=$1 branch=$2 outdir=$3 prefix=$4 cover=${5:-} last_date last_name last_email
 	local -a args=(--zero-commit --no-signature --subject-prefix="$prefix" -o "$outdir")
 
-	rm -rf "$outdir"
+	# Only the patch files and the series file: net-smc-patches/ also holds the 6.1
+	# backport's directory.
 	mkdir -p "$outdir"
+	rm -f "$outdir"/*.patch "$outdir/series"
 	[ "$(git -C "$gitdir" rev-list --count "base..$branch")" -gt 0 ] || {
 		: >"$outdir/series"
 		return 0
