@@ -14,12 +14,14 @@ FUZZ_SECONDS ?= 300
 # modules, the testbed and the benchmark run on 6.1.
 KERNEL ?= 6.1
 
-.PHONY: help deps kernel tree tree-only modules modules-only debug-kernel harness build demo unit lint install-check bench \
+.PHONY: help deps kernel tree tree-only modules modules-only debug-kernel check-debug harness build demo unit lint install-check bench \
 	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
-	@echo "make check         all tests: unit, series check, guest tests (what CI runs)"
+	@echo "make check         all tests: unit, series check, guest tests (what CI runs); the"
+	@echo "                   debug mainline kernel's tests too once a debug kernel was built"
+	@echo "make check-debug   build the debug mainline kernels, run KUnit and the smoke tests on them"
 	@echo "make deps          install the Debian packages of ci/packages/*.txt (harness-only: make harness)"
 	@echo "make kernel        fetch the Debian 6.1 image, headers and source (one version);"
 	@echo "                   KERNEL=mainline: linux-source-X.Y of experimental/sid, and sparse"
@@ -105,6 +107,10 @@ fuzz-smoke:
 
 check:
 	ci/check
+
+check-debug: harness
+	scripts/install-deps testbed
+	scripts/guest-tests-mainline
 
 clean:
 	rm -rf build

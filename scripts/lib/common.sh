@@ -49,30 +49,35 @@ ensure_packages() {
 # SMC_KERNEL names the kernel a step works on: 6.1 (Debian 12's, the default: image,
 # headers and source from bookworm) or mainline (the newest linux-source the archive's
 # experimental or sid suites have; a kernel of our own is built from it).
+# kernel_select: set the paths of the kernel SMC_KERNEL names; run again by a script
+# whose option changes SMC_KERNEL (smc-vm --kernel).
+kernel_select() {
+	case "$SMC_KERNEL" in
+	6.1)
+		# kernel.env records the kernel the last fetch resolved; every later step reads it
+		# so that all artefacts come from one version.
+		KERNEL_ENV=$SMC_CACHE/kernel.env
+		KERNEL_FETCH=kernel-fetch
+		# The 6.1 series is the backport of the mainline one.
+		SERIES_DIR=$SMC_REPO/net-smc-patches/6.1
+		TESTBED_DIR=$SMC_REPO/kernel/testbed-patches/6.1
+		COVER_LETTER=$SMC_REPO/kernel/cover-letter-6.1.txt
+		;;
+	mainline)
+		KERNEL_ENV=$SMC_CACHE/kernel-mainline.env
+		KERNEL_FETCH=kernel-fetch-mainline
+		SERIES_DIR=$SMC_REPO/net-smc-patches
+		TESTBED_DIR=$SMC_REPO/kernel/testbed-patches/mainline
+		COVER_LETTER=$SMC_REPO/kernel/cover-letter.txt
+		;;
+	*)
+		printf '[%s] error: SMC_KERNEL=%s: must be 6.1 or mainline\n' "$SMC_STEP" "$SMC_KERNEL" >&2
+		exit 1
+		;;
+	esac
+}
 SMC_KERNEL=${SMC_KERNEL:-6.1}
-case "$SMC_KERNEL" in
-6.1)
-	# kernel.env records the kernel the last fetch resolved; every later step reads it
-	# so that all artefacts come from one version.
-	KERNEL_ENV=$SMC_CACHE/kernel.env
-	KERNEL_FETCH=kernel-fetch
-	# The 6.1 series is the backport of the mainline one.
-	SERIES_DIR=$SMC_REPO/net-smc-patches/6.1
-	TESTBED_DIR=$SMC_REPO/kernel/testbed-patches/6.1
-	COVER_LETTER=$SMC_REPO/kernel/cover-letter-6.1.txt
-	;;
-mainline)
-	KERNEL_ENV=$SMC_CACHE/kernel-mainline.env
-	KERNEL_FETCH=kernel-fetch-mainline
-	SERIES_DIR=$SMC_REPO/net-smc-patches
-	TESTBED_DIR=$SMC_REPO/kernel/testbed-patches/mainline
-	COVER_LETTER=$SMC_REPO/kernel/cover-letter.txt
-	;;
-*)
-	printf '[%s] error: SMC_KERNEL=%s: must be 6.1 or mainline\n' "$SMC_STEP" "$SMC_KERNEL" >&2
-	exit 1
-	;;
-esac
+kernel_select
 
 # The out-of-tree modules and the guests use Debian's 6.1 image and headers; the mainline
 # kernel is built whole (scripts/debug-kernel).
@@ -87,6 +92,15 @@ load_kernel_env() {
 	if [ "$SMC_KERNEL" = mainline ]; then
 		KDIR=$SMC_CACHE/kernel/mainline-$KERNEL_VERSION
 		KERNEL_SOURCE_TARBALL=linux-source-$KERNEL_SERIES
+		# The guests boot a debug kernel of our own (scripts/debug-kernel), the
+		# variant SMC_DEBUG_VARIANT names (stock or patched), once it is built.
+		local debug=$KDIR/debug/${SMC_DEBUG_VARIANT:-patched}
+		KERNEL_ABI= KERNEL_IMAGE_ROOT= KERNEL_VMLINUZ=
+		if [ -f "$debug/BUILD_INFO" ]; then
+			KERNEL_ABI=$(sed -n 's/^release=//p' "$debug/BUILD_INFO")
+			KERNEL_IMAGE_ROOT=$debug/root
+			KERNEL_VMLINUZ=$debug/bzImage
+		fi
 	else
 		KDIR=$SMC_CACHE/kernel/$KERNEL_VERSION
 		KERNEL_SOURCE_TARBALL=linux-source-6.1

@@ -48,8 +48,9 @@ kbuild_warnings() {
 MAINLINE_CONFIG_FRAGMENTS=("$SMC_REPO/kernel/configs/smc-testbed.config" "$SMC_REPO/kernel/configs/debug.config")
 
 # mainline_worktree NAME REV: a worktree of the kernel tree at REV in $KDIR/src-NAME
-# (made once, then checked out at REV's commit; prints its path). One per variant, so
-# that switching variants does not touch the other's object files.
+# (made once, then checked out at REV's commit; prints its path). Object directories
+# keep absolute source paths, so each user keeps its own worktree: 'base' for the
+# prepared headers, 'debug' for the debug kernel.
 mainline_worktree() {
 	local name=$1 rev=$2 src=$KDIR/src-$1
 	if [ ! -e "$src/.git" ]; then
@@ -66,7 +67,7 @@ mainline_worktree() {
 # fragments; fails when olddefconfig dropped an option a fragment asks for (a missing
 # dependency drops it silently).
 mainline_config() {
-	local src=$1 obj=$2 line opt missing=
+	local src=$1 obj=$2 line opt known missing=
 	mkdir -p "$obj"
 	make -C "$src" O="$obj" -s x86_64_defconfig >"$obj/config.log" 2>&1 ||
 		die "defconfig failed; see $obj/config.log"
@@ -75,10 +76,15 @@ mainline_config() {
 		>>"$obj/config.log" 2>&1 || die "merge_config failed; see $obj/config.log"
 	make -C "$src" O="$obj" -s olddefconfig >>"$obj/config.log" 2>&1 ||
 		die "olddefconfig failed; see $obj/config.log"
+	# Options the series adds (SMC_KUNIT_TEST) do not exist in base: skip what no Kconfig
+	# file of this source defines.
+	known=$(grep -rhoE '^[[:space:]]*(menu)?config[[:space:]]+[A-Z0-9_]+' --include='Kconfig*' "$src" |
+		awk '{ print "CONFIG_" $2 }' | sort -u)
 	while IFS= read -r line; do
+		opt=${line%%=*}
+		grep -qxF "$opt" <<<"$known" || continue
 		case "$line" in
 		CONFIG_*=n)
-			opt=${line%%=*}
 			! grep -q "^$opt=" "$obj/.config" || missing+=" $line"
 			;;
 		CONFIG_*) grep -qxF "$line" "$obj/.config" || missing+=" $line" ;;
@@ -100,7 +106,7 @@ kbuild_prepare_mainline() {
 		return 0
 	fi
 	log "preparing $obj for module builds (modules_prepare of base)"
-	src=$(mainline_worktree stock base)
+	src=$(mainline_worktree base base)
 	rm -rf "$obj"
 	mainline_config "$src" "$obj"
 	make -C "$src" O="$obj" -j"$(nproc)" modules_prepare >"$obj/prepare.log" 2>&1 ||
