@@ -21,7 +21,7 @@ help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
 	@echo "make check         all tests: unit, series check, guest tests (what CI runs); the"
 	@echo "                   debug mainline kernel's tests too once a debug kernel was built"
-	@echo "make check-debug   build the debug mainline kernels, run KUnit, the smoke tests and the guest suite on them"
+	@echo "make check-debug   build the debug mainline kernels; KUnit, smoke tests, guest suite on them"
 	@echo "make deps          install the Debian packages of ci/packages/*.txt (harness-only: make harness)"
 	@echo "make kernel        fetch the Debian 6.1 image, headers and source (one version);"
 	@echo "                   KERNEL=mainline: linux-source-X.Y of experimental/sid, and sparse"
