@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Out-of-tree module builds against the installed Debian headers (6.1) or a prepared
-# build of the mainline tree. Sourced after
-# load_kernel_env. One module directory of the kernel tree is built as an external
-# module; headers the patches change under include/ are put in front of the Debian
+# build of the mainline tree. Sourced after load_kernel_env. One module directory of the
+# kernel tree is built as an external module; headers the patches change under include/ are put in front of the Debian
 # headers so a series that extends a uapi enum builds against its own definition.
 
 # kbuild_export REV MODDIR OUT
@@ -46,6 +45,12 @@ kbuild_warnings() {
 # The config fragments of the kernels built from the mainline tree, in merge order after
 # x86_64_defconfig and the tree's kernel/configs/kvm_guest.config.
 MAINLINE_CONFIG_FRAGMENTS=("$SMC_REPO/kernel/configs/smc-testbed.config" "$SMC_REPO/kernel/configs/debug.config")
+
+# mainline_build_stamp REV: what a build of REV with the mainline config depends on:
+# the source tree, the config fragments and the compiler.
+mainline_build_stamp() {
+	echo "tree=$(git -C "$KERNEL_TREE" rev-parse "$1^{tree}") config=$(cat "${MAINLINE_CONFIG_FRAGMENTS[@]}" | sha1sum | cut -c1-40) cc=$(gcc -dumpfullversion)"
+}
 
 # mainline_worktree NAME REV: a worktree of the kernel tree at REV in $KDIR/src-NAME
 # (made once, then checked out at REV's commit; prints its path). Object directories
@@ -99,7 +104,7 @@ mainline_config() {
 kbuild_prepare_mainline() {
 	local src obj=$KDIR/build/headers stamp
 	ensure_packages build-essential bc flex bison libelf-dev libssl-dev
-	stamp="tree=$(git -C "$KERNEL_TREE" rev-parse "base^{tree}") config=$(cat "${MAINLINE_CONFIG_FRAGMENTS[@]}" | sha1sum | cut -c1-40) cc=$(gcc -dumpfullversion)"
+	stamp=$(mainline_build_stamp base)
 	KERNEL_HEADERS=$obj
 	KBUILD_NO_SYMVERS=1
 	if [ -f "$obj/PREPARED" ] && grep -qxF "$stamp" "$obj/PREPARED"; then
