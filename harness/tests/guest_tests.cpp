@@ -746,6 +746,161 @@ TEST_F(CqLimit, FullCqsRefuseTheLinkAndItsConnectionFallsBackWithMem)
 	EXPECT_EQ(balance_status, 0) << balance;
 }
 
+// ---- CQ creation that fails: fewer pairs, or a clean fallback ----
+
+// Re-adds rxe0 with the testbed rxe's limit on the CQs a device hands out (rdma_rxe
+// max_cq, read when a device is added), so that the series' first, second, ... CQ
+// creation at the device's first link fails. scripts/guest-cq-limits runs it with
+// SMC_TEST_READD_RXE=1: the suite's other tests need rxe0 as the guest set it up.
+class CqCreate : public CqBinding {
+protected:
+	void SetUp() override
+	{
+		CqBinding::SetUp();
+		if (IsSkipped())
+			return;
+		if (!std::filesystem::exists(kMaxCq))
+			SKIP_BECAUSE("rxe has no testbed CQ count limit (max_cq)");
+		if (!std::getenv("SMC_TEST_READD_RXE"))
+			SKIP_BECAUSE("re-adds rxe0, which the other tests need (scripts/guest-cq-limits runs this test)");
+	}
+	void TearDown() override
+	{
+		if (IsSkipped())
+			return;
+		// leave rxe0 as the guest set it up: no limit, its PNET ID
+		if (readd_rxe(0) != "")
+			ADD_FAILURE() << "rxe0 could not be re-added without a limit";
+		for (int vlan : vlans_)
+			on_both_sides("ip link del eth0." + std::to_string(vlan) + " 2>/dev/null; true");
+	}
+	// Deletes rxe0 and adds it again with 'max_cq' (0: rxe's own limit), with its PNET
+	// ID; "" on success, else what failed.
+	static std::string readd_rxe(unsigned max_cq)
+	{
+		const std::string cfg = ". \"$SMCVM_RUN/config.sh\"; ";
+		run_command("rdma link delete rxe0 2>&1");
+		if (!write_param(max_cq))
+			return "writing " + std::string(kMaxCq);
+		const auto [out, status] = run_command("rdma link add rxe0 type rxe netdev eth0 2>&1");
+		write_param(0);
+		if (status != 0)
+			return "rdma link add rxe0: " + out;
+		// a user-defined PNET ID outlives the device in 7.3, not in every kernel
+		run_command(cfg + "$SMCVM_SMCCTL pnet add $SMCVM_PNETID --ib rxe0 --port 1 >/dev/null 2>&1");
+		for (int i = 0; i < 100; i++) {
+			GenlSocket sock;
+			SmcNetlink nl(sock);
+			for (const SmcrDevice &d : nl.smcr_devices())
+				if (d.ib_name == "rxe0" && !d.ports.empty() && d.ports[0].state == 1 &&
+				    !d.ports[0].pnetid.empty())
+					return "";
+			usleep(100 * 1000);
+		}
+		return "rxe0 not active with a PNET ID 10 s after 'rdma link add'";
+	}
+	static bool write_param(unsigned value)
+	{
+		std::ofstream param(kMaxCq);
+		param << value << '\n';
+		return static_cast<bool>(param.flush());
+	}
+	// rxe0's CQs: how many the RDMA core tracks, and how many of those are SMC's
+	static std::pair<int, int> rxe0_cqs()
+	{
+		const auto [out, status] = run_command("rdma -j res show cq dev rxe0");
+		if (status != 0)
+			throw Error("rdma -j res show cq dev rxe0 failed (status " + std::to_string(status) + ")");
+		const int all = static_cast<int>(nlohmann::json::parse(out).size());
+		return {all, static_cast<int>(rdma_smc_cqs("rxe0").size())};
+	}
+	std::optional<SmcrDevice> rxe0()
+	{
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (d.ib_name == "rxe0")
+				return d;
+		return std::nullopt;
+	}
+	// An SMC connection on a new VLAN (a link group of its own) and its traffic.
+	struct Attempt {
+		std::optional<SmcSocket> socket;
+		TrafficResult traffic;
+	};
+	Attempt connect_on_new_vlan()
+	{
+		const int vlan = kFirstVlan + static_cast<int>(vlans_.size());
+		vlans_.push_back(vlan);
+		const std::string failed = on_both_sides(vlans_script() + " up " + std::to_string(vlan));
+		if (!failed.empty())
+			throw Error("VLAN " + std::to_string(vlan) + ": " + failed);
+		Attempt a;
+		const std::string host = "10.0." + std::to_string(vlan) + ".1";
+		UniqueFd fd = connect_smc(5558, host);
+		a.socket = find(fd.get());
+		TrafficOptions o;
+		o.host = host;
+		o.port = 5558;
+		o.requests = 2;
+		o.allow_fallback = true;
+		o.connect_timeout = 60;
+		std::atomic<bool> stop{false};
+		a.traffic = run_traffic_client(o, stop);
+		return a;
+	}
+	static constexpr const char *kMaxCq = "/sys/module/rdma_rxe/parameters/max_cq";
+	static constexpr int kFirstVlan = 140;
+	std::vector<int> vlans_;
+};
+
+TEST_F(CqCreate, FailingCqLeavesFewerPairsOrAFallbackAndNoCq)
+{
+	// Without a limit: the CQs that others hold on rxe0 (the RDMA core's MAD CQ), and
+	// the pairs SMC makes.
+	ASSERT_EQ(readd_rxe(0), "");
+	const int others = rxe0_cqs().first;
+	Attempt full = connect_on_new_vlan();
+	ASSERT_TRUE(full.socket.has_value());
+	ASSERT_EQ(full.socket->mode, SmcMode::smcr) << "no SMC-R without a limit";
+	const auto dev = rxe0();
+	ASSERT_TRUE(dev && dev->cq_pairs);
+	const uint32_t pairs = *dev->cq_pairs;
+	ASSERT_GE(pairs, 2u) << "one pair: no middle CQ to fail (give the guest 2 or more vCPUs)";
+	EXPECT_EQ(rxe0_cqs().second, static_cast<int>(2 * pairs));
+
+	// The limit lets SMC create 'created' CQs and fails the next one: the first send
+	// CQ, the first recv CQ, the second pair's send CQ, one in the middle and the last.
+	const std::set<uint32_t> failure_points{0, 1, 2, pairs, 2 * pairs - 1};
+	const std::string count_warnings = "dmesg | grep -c 'cq pairs, rc'; true";
+	for (const uint32_t created : failure_points) {
+		SCOPED_TRACE("CQ " + std::to_string(created + 1) + " of " + std::to_string(2 * pairs) + " fails");
+		const long warnings_before = std::stol(run_command(count_warnings).first);
+		ASSERT_EQ(readd_rxe(static_cast<unsigned>(others) + created), "");
+		EXPECT_EQ(rxe0_cqs().second, 0) << "SMC CQs of the deleted rxe0 are left";
+		const Attempt a = connect_on_new_vlan();
+		ASSERT_TRUE(a.socket.has_value());
+		EXPECT_TRUE(a.traffic.ok()) << format_key_value(a.traffic);
+		EXPECT_EQ(a.traffic.bytes_verified, 2u * 64);
+		const auto d = rxe0();
+		ASSERT_TRUE(d && d->cq_pairs);
+		const uint32_t kept = created / 2; // whole pairs created before the failure
+		if (kept == 0) {
+			// without a single pair the device is not used: the client declines,
+			// and the connection carries its traffic over TCP
+			EXPECT_EQ(a.socket->mode, SmcMode::fallback_tcp);
+			EXPECT_EQ(fallback_reason_id(a.socket->fallback_reason), "SMC_CLC_DECL_MEM");
+			EXPECT_EQ(*d->cq_pairs, 0u);
+			EXPECT_EQ(rxe0_cqs().second, 0) << "a CQ of the failed pair is left";
+		} else {
+			// fewer pairs, logged, and the link uses them
+			EXPECT_EQ(a.socket->mode, SmcMode::smcr);
+			EXPECT_EQ(*d->cq_pairs, kept);
+			EXPECT_EQ(rxe0_cqs().second, static_cast<int>(2 * kept));
+			EXPECT_GT(std::stol(run_command(count_warnings).first), warnings_before)
+				<< "no 'created N of M cq pairs' warning";
+		}
+	}
+}
+
 // ---- the CQ dump: every CQ reaches the user, however many there are ----
 
 // Runs in a client guest with many CPUs (scripts/guest-cq-limits boots one with 24), so
