@@ -786,7 +786,8 @@ protected:
 		write_param(0);
 		if (status != 0)
 			return "rdma link add rxe0: " + out;
-		// a user-defined PNET ID outlives the device in 7.3, not in every kernel
+		// SMC keeps a user-defined PNET ID for a device name that comes back (6.1, 7.3);
+		// add it again in case a kernel does not
 		run_command(cfg + "$SMCVM_SMCCTL pnet add $SMCVM_PNETID --ib rxe0 --port 1 >/dev/null 2>&1");
 		for (int i = 0; i < 100; i++) {
 			GenlSocket sock;

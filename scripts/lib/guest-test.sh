@@ -86,3 +86,33 @@ unload_tap() {
 		tap "$ok" "$role: rmmod smc leaves no SMC QP or CQ on rxe0, and smc loads again"
 	done
 }
+
+# The series' KUnit suite and the guest command that runs it: the test module is in the
+# debug kernel's module tree, which the guest's own modprobe does not know.
+KUNIT_SUITE=smc-ib-cq
+# kunit_command ROLE: a guest command that loads the suite and saves its KTAP in the run
+# directory (ROLE/kunit.ktap).
+kunit_command() {
+	echo ". \$SMCVM_RUN/config.sh
+modprobe -d \$SMCVM_IMAGE_ROOT -S \$SMCVM_KERNEL_ABI smc_ib_test &&
+cat /sys/kernel/debug/kunit/$KUNIT_SUITE/results >\$SMCVM_RUN/$1/kunit.ktap"
+}
+# kunit_tap KTAP: a TAP line per case of the suite's KTAP, one that every case of its
+# plan reported, one that the suite passed; sets kunit_cases.
+kunit_tap() {
+	local ktap=$1 plan result name
+	kunit_cases=0
+	if [ ! -s "$ktap" ]; then
+		tap 0 "KUnit suite $KUNIT_SUITE left no results ($ktap)"
+		return
+	fi
+	# Cases are the indented "ok N name" / "not ok N name" lines of the suite's KTAP;
+	# its plan says how many there are.
+	plan=$(sed -nE 's/^[[:space:]]+1\.\.([0-9]+)$/\1/p' "$ktap" | head -n 1)
+	while read -r result name; do
+		kunit_cases=$((kunit_cases + 1))
+		tap "$([ "$result" = ok ] && echo 1 || echo 0)" "kunit $KUNIT_SUITE: $name"
+	done < <(sed -nE 's/^[[:space:]]+(ok|not ok) [0-9]+ ([a-z0-9_]+).*$/\1 \2/p' "$ktap" | sed 's/^not ok/not_ok/')
+	check "kunit $KUNIT_SUITE: all ${plan:-?} cases of its plan reported" test "$kunit_cases" = "${plan:-x}"
+	check "kunit $KUNIT_SUITE: the suite passed" grep -qE "^ok [0-9]+ $KUNIT_SUITE\$" "$ktap"
+}
