@@ -4,6 +4,12 @@
 SHELL := /bin/bash
 SMC_CACHE ?= /var/cache/smc-scale
 export SMC_CACHE
+# The harness's compilations, cached outside the tree (used when ccache is installed).
+# Paths relative to the clone, so that a fresh clone elsewhere hits the same entries.
+CCACHE_DIR ?= $(SMC_CACHE)/ccache
+CCACHE_BASEDIR ?= $(CURDIR)
+CCACHE_NOHASHDIR ?= 1
+export CCACHE_DIR CCACHE_BASEDIR CCACHE_NOHASHDIR
 HARNESS_BUILD := build/harness
 JOBS := $(shell nproc)
 
