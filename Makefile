@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 300
 KERNEL ?= 6.1
 
 .PHONY: help deps kernel tree tree-only modules modules-only debug-kernel check-debug harness build demo unit lint install-check bench \
-	series-check guest-tests guest-tests-only fuzz fuzz-smoke check clean
+	series-check guest-tests guest-tests-only stress fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
@@ -44,6 +44,8 @@ help:
 	@echo "                   generated-files check"
 	@echo "make guest-tests   the tests that run inside the two guests"
 	@echo "make bench         stock vs patched vs one pair: nginx+wrk, charts (BENCH=quick: about 8 minutes)"
+	@echo "make stress        reliability: integrity, churn, scale, faults, bad peers; patched and"
+	@echo "                   stock, a table (KERNEL=mainline: the debug kernel; STRESS=bounded)"
 	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
 	@echo "make clean         remove build/ (the cache in $(SMC_CACHE) stays)"
 
@@ -102,6 +104,12 @@ BENCH ?=
 bench: build
 	scripts/install-deps bench
 	scripts/bench $(if $(filter quick,$(BENCH)),--quick) $(if $(filter smoke,$(BENCH)),--smoke) $(BENCH_ARGS)
+
+# STRESS=bounded: the smaller sizes that make check runs. STRESS_ARGS: more options of
+# scripts/stress (--smc, --scenarios, --out).
+STRESS ?=
+stress: build
+	scripts/stress --kernel $(KERNEL) $(if $(filter bounded,$(STRESS)),--bounded) $(STRESS_ARGS)
 
 fuzz:
 	scripts/install-deps harness fuzz

@@ -17,15 +17,23 @@ guest_test_prereqs() {
 }
 HARNESS_BIN=${SMCVM_HARNESS:-$SMC_REPO/build/harness}
 
-tap_n=0 tap_failed=0
-# tap OK DESCRIPTION [DIRECTIVE]: one TAP line; OK is 1 or 0.
+tap_n=0 tap_failed=0 tap_todo_failed=0
+# tap OK DESCRIPTION [DIRECTIVE]: one TAP line; OK is 1 or 0. With TAP_TODO set (a known
+# issue, in the caller's words), the line carries "# TODO TAP_TODO" and a failure of it
+# is counted apart (tap_todo_failed), as TAP has it.
 tap() {
+	local directive=${3:-}
+	[ -z "${TAP_TODO:-}" ] || directive="TODO $TAP_TODO"
 	tap_n=$((tap_n + 1))
 	if [ "$1" = 1 ]; then
-		echo "ok $tap_n $2${3:+ # $3}"
+		echo "ok $tap_n $2${directive:+ # $directive}"
 	else
-		echo "not ok $tap_n $2${3:+ # $3}"
-		tap_failed=$((tap_failed + 1))
+		echo "not ok $tap_n $2${directive:+ # $directive}"
+		if [ -n "${TAP_TODO:-}" ]; then
+			tap_todo_failed=$((tap_todo_failed + 1))
+		else
+			tap_failed=$((tap_failed + 1))
+		fi
 	fi
 }
 
@@ -75,15 +83,15 @@ gtest_tap() {
 	tap "$ok" "$role: all $expected tests of the suite ran (got $ran)"
 }
 
-# unload_tap: a TAP line per guest for smc-vm's --unload: rmmod smc worked, rdma res
-# showed no QP or CQ of SMC's afterwards, and smc loaded again.
+# unload_tap [PREFIX]: a TAP line per guest for smc-vm's --unload: rmmod smc worked, rdma
+# res showed no QP or CQ of SMC's afterwards, and smc loaded again.
 unload_tap() {
-	local role log ok
+	local prefix=${1:+$1: } role log ok
 	for role in client server; do
 		log=$run_dir/$role/unload.log
 		if grep -qx 'unloaded smc' "$log" 2>/dev/null && ! grep -q 'comm \[smc\]' "$log" &&
 			grep -qx 'reloaded smc' "$log"; then ok=1; else ok=0; fi
-		tap "$ok" "$role: rmmod smc leaves no SMC QP or CQ on rxe0, and smc loads again"
+		tap "$ok" "$prefix$role: rmmod smc leaves no SMC QP or CQ on rxe0, and smc loads again"
 	done
 }
 
