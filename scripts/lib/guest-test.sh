@@ -83,11 +83,13 @@ gtest_tap() {
 	tap "$ok" "$role: all $expected tests of the suite ran (got $ran)"
 }
 
-# unload_tap [PREFIX]: a TAP line per guest for smc-vm's --unload: rmmod smc worked, rdma
-# res showed no QP or CQ of SMC's afterwards, and smc loaded again.
+# unload_tap [PREFIX [ROLE...]]: a TAP line per guest (default: client and server) for
+# smc-vm's --unload: rmmod smc worked, rdma res showed no QP or CQ of SMC's afterwards,
+# and smc loaded again.
 unload_tap() {
-	local prefix=${1:+$1: } role log ok
-	for role in client server; do
+	local prefix=${1:+$1: } role log ok roles=(client server)
+	[ $# -lt 2 ] || roles=("${@:2}")
+	for role in "${roles[@]}"; do
 		log=$run_dir/$role/unload.log
 		if grep -qx 'unloaded smc' "$log" 2>/dev/null && ! grep -q 'comm \[smc\]' "$log" &&
 			grep -qx 'reloaded smc' "$log"; then ok=1; else ok=0; fi
