@@ -892,13 +892,167 @@ TEST_F(CqCreate, FailingCqLeavesFewerPairsOrAFallbackAndNoCq)
 			EXPECT_EQ(*d->cq_pairs, 0u);
 			EXPECT_EQ(rxe0_cqs().second, 0) << "a CQ of the failed pair is left";
 		} else {
-			// fewer pairs, logged, and the link uses them
+			// fewer pairs, and the link uses them
 			EXPECT_EQ(a.socket->mode, SmcMode::smcr);
 			EXPECT_EQ(*d->cq_pairs, kept);
 			EXPECT_EQ(rxe0_cqs().second, static_cast<int>(2 * kept));
-			EXPECT_GT(std::stol(run_command(count_warnings).first), warnings_before)
-				<< "no 'created N of M cq pairs' warning";
 		}
+		EXPECT_GT(std::stol(run_command(count_warnings).first), warnings_before)
+			<< "no 'created " << kept << " of " << pairs << " cq pairs' warning";
+	}
+}
+
+// ---- CQ creation that fails while links exist: a second device ----
+
+// Both guests get a second RDMA device in the PNET ID (scripts/guest/second-device: rxe1
+// on a macvlan of eth0). The series creates a device's CQs with its first link, so on
+// rxe1 that happens while the link group of eth0 already has its link on rxe0: when
+// rxe1 comes up, the link group tries a further link there. The client's rxe1 is added
+// with the testbed rxe's max_cq, so that this creation fails at its first, second, ...
+// CQ. scripts/guest-cq-limits runs it (SMC_TEST_READD_RXE=1).
+class CqCreateSecondDevice : public CqBinding {
+protected:
+	void SetUp() override
+	{
+		CqBinding::SetUp();
+		if (IsSkipped())
+			return;
+		if (!std::filesystem::exists("/sys/module/rdma_rxe/parameters/max_cq"))
+			SKIP_BECAUSE("rxe has no testbed CQ count limit (max_cq)");
+		if (!std::getenv("SMC_TEST_READD_RXE"))
+			SKIP_BECAUSE("adds rxe1, which the other tests need without (scripts/guest-cq-limits runs this "
+				     "test)");
+	}
+	void TearDown() override
+	{
+		if (IsSkipped())
+			return;
+		const std::string failed = on_both_sides(script() + " down");
+		if (!failed.empty())
+			ADD_FAILURE() << "removing the second device: " << failed;
+	}
+	static std::string script() { return std::string(SMCSCALE_SOURCE_DIR) + "/../scripts/guest/second-device"; }
+	// (Re-)adds the client's rxe1 with 'max_cq' (0: rxe's own limit): its port event
+	// makes the client ask the server for a further link of each link group, and the
+	// client sets up its side of it on rxe1.
+	static std::string readd_rxe1(unsigned max_cq)
+	{
+		const auto [out, status] = run_command(script() + " up " + std::to_string(max_cq) + " 2>&1");
+		return status == 0 ? "" : "client: " + out;
+	}
+	std::optional<SmcrDevice> rxe1()
+	{
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (d.ib_name == "rxe1")
+				return d;
+		return std::nullopt;
+	}
+	// How often the series said how many CQ pairs rxe1 got.
+	static long pair_warnings()
+	{
+		return std::stol(run_command("dmesg | grep -c 'ib device rxe1: created'; true").first);
+	}
+	// The client's link group of eth0 (VLAN 0) and its links.
+	std::pair<std::optional<LinkGroup>, std::vector<Link>> eth0_link_group()
+	{
+		const LinkDump dump = smc_->links();
+		for (const LinkGroup &g : dump.groups) {
+			if (g.vlan_id != 0 || g.role != 0)
+				continue;
+			std::vector<Link> links;
+			for (const Link &l : dump.links)
+				if (l.lgr_id == g.id)
+					links.push_back(l);
+			return {g, links};
+		}
+		return {std::nullopt, {}};
+	}
+	static std::vector<Link> links_on(const std::vector<Link> &links, const std::string &ibdev)
+	{
+		std::vector<Link> on;
+		std::copy_if(links.begin(), links.end(), std::back_inserter(on),
+			     [&](const Link &l) { return l.ib_device == ibdev; });
+		return on;
+	}
+	// Verified traffic over the link group on a new connection, which must use SMC-R.
+	static TrafficResult traffic()
+	{
+		TrafficOptions o;
+		o.host = g_config.peer;
+		o.port = 5558;
+		o.requests = 2;
+		o.connect_timeout = 60;
+		std::atomic<bool> stop{false};
+		return run_traffic_client(o, stop);
+	}
+};
+
+TEST_F(CqCreateSecondDevice, FailingCqOnASecondDeviceKeepsTheLinkGroupAndIsLogged)
+{
+	// Without a limit: the CQs others hold on rxe1 (the RDMA core's MAD CQ) and the
+	// pairs SMC makes there. Both rxe1 come first, so that the link group of eth0, held
+	// open by a connection, gets its first link on rxe0 and a further one on rxe1.
+	const auto [peer_status, peer_out] = run_on_peer(script() + " up");
+	ASSERT_EQ(peer_status, 0) << "server: " << peer_out;
+	ASSERT_EQ(readd_rxe1(0), "");
+	UniqueFd held = connect_smc(5558);
+	const auto s = find(held.get());
+	ASSERT_TRUE(s && s->mode == SmcMode::smcr) << "no SMC-R connection to " << g_config.peer;
+	std::optional<SmcrDevice> dev;
+	for (int i = 0; i < 200 && !(dev && dev->cq_pairs.value_or(0) > 0); i++) {
+		usleep(100 * 1000);
+		dev = rxe1();
+	}
+	ASSERT_TRUE(dev && dev->cq_pairs.value_or(0) > 0) << "SMC made no CQs on rxe1 20 s after it came up";
+	const uint32_t pairs = *dev->cq_pairs;
+	const int smc_cqs = static_cast<int>(rdma_smc_cqs("rxe1").size());
+	ASSERT_EQ(smc_cqs, static_cast<int>(2 * pairs));
+	const int others =
+		static_cast<int>(nlohmann::json::parse(run_command("rdma -j res show cq dev rxe1").first).size()) -
+		smc_cqs;
+	usleep(3000 * 1000); // the further link comes up, or its attempt times out (2 s)
+	const auto [group, links] = eth0_link_group();
+	ASSERT_TRUE(group.has_value()) << "no link group of eth0";
+	EXPECT_EQ(links_on(links, "rxe0").size(), 1u);
+	EXPECT_EQ(links_on(links, "rxe1").size(), 1u) << "the further link over rxe1 did not come up";
+
+	// The limit lets SMC create 'created' of its CQs on rxe1 and fails the next one.
+	std::set<uint32_t> failure_points{0, 1, pairs, 2 * pairs - 1};
+	for (const uint32_t created : failure_points) {
+		const uint32_t kept = created / 2; // whole pairs created before the failure
+		SCOPED_TRACE("rxe1's CQ " + std::to_string(created + 1) + " of " + std::to_string(2 * pairs) +
+			     " fails");
+		const long warnings_before = pair_warnings();
+		ASSERT_EQ(readd_rxe1(static_cast<unsigned>(others) + created), "");
+		bool logged = false;
+		for (int i = 0; i < 200 && !logged; i++) {
+			usleep(100 * 1000);
+			logged = pair_warnings() > warnings_before;
+		}
+		EXPECT_TRUE(logged) << "no 'ib device rxe1: created N of M cq pairs' 20 s after rxe1 came up";
+		const std::string line = "ib device rxe1: created " + std::to_string(kept) + " of " +
+					 std::to_string(pairs) + " cq pairs";
+		EXPECT_EQ(run_command("dmesg | grep -q '" + line + "'").second, 0) << "no '" << line << "'";
+		const auto d = rxe1();
+		ASSERT_TRUE(d && d->cq_pairs);
+		EXPECT_EQ(*d->cq_pairs, kept);
+		EXPECT_EQ(static_cast<int>(rdma_smc_cqs("rxe1").size()), static_cast<int>(2 * kept))
+			<< "CQs of a failed pair are left";
+		// the link group keeps a link on rxe0, and gets its further link over rxe1
+		// on the pairs kept, or none without a pair; it carries traffic over SMC-R
+		usleep(3000 * 1000);
+		const auto [g, now] = eth0_link_group();
+		ASSERT_TRUE(g.has_value()) << "the link group of eth0 is gone";
+		EXPECT_FALSE(links_on(now, "rxe0").empty()) << "no link on rxe0 left";
+		const std::vector<Link> on_rxe1 = links_on(now, "rxe1");
+		EXPECT_EQ(on_rxe1.size(), kept ? 1u : 0u) << "links over rxe1";
+		for (const Link &l : on_rxe1) {
+			EXPECT_LT(l.send_cq.value_or(kept), kept) << "the link over rxe1 is not on a pair kept";
+			EXPECT_LT(l.recv_cq.value_or(kept), kept) << "the link over rxe1 is not on a pair kept";
+		}
+		const TrafficResult r = traffic();
+		EXPECT_TRUE(r.ok()) << format_key_value(r);
+		EXPECT_EQ(r.bytes_verified, 2u * 64);
 	}
 }
 
