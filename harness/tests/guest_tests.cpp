@@ -566,6 +566,25 @@ protected:
 						return l;
 		return std::nullopt;
 	}
+	std::optional<SmcrDevice> device(const std::string &ibdev)
+	{
+		for (const SmcrDevice &d : smc_->smcr_devices())
+			if (d.ib_name == ibdev)
+				return d;
+		return std::nullopt;
+	}
+	// A device's CQs: how many the RDMA core tracks, and how many of those are SMC's
+	static std::pair<int, int> device_cqs(const std::string &ibdev)
+	{
+		const auto [out, status] = run_command("rdma -j res show cq dev " + ibdev);
+		if (status != 0)
+			throw Error("rdma -j res show cq dev " + ibdev + " failed (status " + std::to_string(status) +
+				    ")");
+		return {static_cast<int>(nlohmann::json::parse(out).size()),
+			static_cast<int>(rdma_smc_cqs(ibdev).size())};
+	}
+	// the testbed rxe's limit on the CQs of a device added after it is set
+	static constexpr const char *kMaxCq = "/sys/module/rdma_rxe/parameters/max_cq";
 };
 
 // The first CQ with the fewest links: where least-loaded binding puts the next link.
@@ -651,10 +670,8 @@ protected:
 	// rxe0's CQs.
 	std::vector<SmcrCq> cqs()
 	{
-		for (const SmcrDevice &d : smc_->smcr_devices())
-			if (d.ib_name == "rxe0")
-				return d.cqs;
-		return {};
+		const auto d = device("rxe0");
+		return d ? d->cqs : std::vector<SmcrCq>{};
 	}
 	// How many more links rxe0's CQs take: the fewer of the two directions.
 	uint32_t links_that_fit()
@@ -806,22 +823,6 @@ protected:
 		param << value << '\n';
 		return static_cast<bool>(param.flush());
 	}
-	// rxe0's CQs: how many the RDMA core tracks, and how many of those are SMC's
-	static std::pair<int, int> rxe0_cqs()
-	{
-		const auto [out, status] = run_command("rdma -j res show cq dev rxe0");
-		if (status != 0)
-			throw Error("rdma -j res show cq dev rxe0 failed (status " + std::to_string(status) + ")");
-		const int all = static_cast<int>(nlohmann::json::parse(out).size());
-		return {all, static_cast<int>(rdma_smc_cqs("rxe0").size())};
-	}
-	std::optional<SmcrDevice> rxe0()
-	{
-		for (const SmcrDevice &d : smc_->smcr_devices())
-			if (d.ib_name == "rxe0")
-				return d;
-		return std::nullopt;
-	}
 	// An SMC connection on a new VLAN (a link group of its own) and its traffic.
 	struct Attempt {
 		std::optional<SmcSocket> socket;
@@ -848,7 +849,6 @@ protected:
 		a.traffic = run_traffic_client(o, stop);
 		return a;
 	}
-	static constexpr const char *kMaxCq = "/sys/module/rdma_rxe/parameters/max_cq";
 	static constexpr int kFirstVlan = 140;
 	std::vector<int> vlans_;
 };
@@ -858,15 +858,15 @@ TEST_F(CqCreate, FailingCqLeavesFewerPairsOrAFallbackAndNoCq)
 	// Without a limit: the CQs that others hold on rxe0 (the RDMA core's MAD CQ), and
 	// the pairs SMC makes.
 	ASSERT_EQ(readd_rxe(0), "");
-	const int others = rxe0_cqs().first;
+	const int others = device_cqs("rxe0").first;
 	Attempt full = connect_on_new_vlan();
 	ASSERT_TRUE(full.socket.has_value());
 	ASSERT_EQ(full.socket->mode, SmcMode::smcr) << "no SMC-R without a limit";
-	const auto dev = rxe0();
+	const auto dev = device("rxe0");
 	ASSERT_TRUE(dev && dev->cq_pairs);
 	const uint32_t pairs = *dev->cq_pairs;
 	ASSERT_GE(pairs, 2u) << "one pair: no middle CQ to fail (give the guest 2 or more vCPUs)";
-	EXPECT_EQ(rxe0_cqs().second, static_cast<int>(2 * pairs));
+	EXPECT_EQ(device_cqs("rxe0").second, static_cast<int>(2 * pairs));
 
 	// The limit lets SMC create 'created' CQs and fails the next one: the first send
 	// CQ, the first recv CQ, the second pair's send CQ, one in the middle and the last.
@@ -876,12 +876,12 @@ TEST_F(CqCreate, FailingCqLeavesFewerPairsOrAFallbackAndNoCq)
 		SCOPED_TRACE("CQ " + std::to_string(created + 1) + " of " + std::to_string(2 * pairs) + " fails");
 		const long warnings_before = std::stol(run_command(count_warnings).first);
 		ASSERT_EQ(readd_rxe(static_cast<unsigned>(others) + created), "");
-		EXPECT_EQ(rxe0_cqs().second, 0) << "SMC CQs of the deleted rxe0 are left";
+		EXPECT_EQ(device_cqs("rxe0").second, 0) << "SMC CQs of the deleted rxe0 are left";
 		const Attempt a = connect_on_new_vlan();
 		ASSERT_TRUE(a.socket.has_value());
 		EXPECT_TRUE(a.traffic.ok()) << format_key_value(a.traffic);
 		EXPECT_EQ(a.traffic.bytes_verified, 2u * 64);
-		const auto d = rxe0();
+		const auto d = device("rxe0");
 		ASSERT_TRUE(d && d->cq_pairs);
 		const uint32_t kept = created / 2; // whole pairs created before the failure
 		if (kept == 0) {
@@ -890,12 +890,12 @@ TEST_F(CqCreate, FailingCqLeavesFewerPairsOrAFallbackAndNoCq)
 			EXPECT_EQ(a.socket->mode, SmcMode::fallback_tcp);
 			EXPECT_EQ(fallback_reason_id(a.socket->fallback_reason), "SMC_CLC_DECL_MEM");
 			EXPECT_EQ(*d->cq_pairs, 0u);
-			EXPECT_EQ(rxe0_cqs().second, 0) << "a CQ of the failed pair is left";
+			EXPECT_EQ(device_cqs("rxe0").second, 0) << "a CQ of the failed pair is left";
 		} else {
 			// fewer pairs, and the link uses them
 			EXPECT_EQ(a.socket->mode, SmcMode::smcr);
 			EXPECT_EQ(*d->cq_pairs, kept);
-			EXPECT_EQ(rxe0_cqs().second, static_cast<int>(2 * kept));
+			EXPECT_EQ(device_cqs("rxe0").second, static_cast<int>(2 * kept));
 		}
 		EXPECT_GT(std::stol(run_command(count_warnings).first), warnings_before)
 			<< "no 'created " << kept << " of " << pairs << " cq pairs' warning";
@@ -917,7 +917,7 @@ protected:
 		CqBinding::SetUp();
 		if (IsSkipped())
 			return;
-		if (!std::filesystem::exists("/sys/module/rdma_rxe/parameters/max_cq"))
+		if (!std::filesystem::exists(kMaxCq))
 			SKIP_BECAUSE("rxe has no testbed CQ count limit (max_cq)");
 		if (!std::getenv("SMC_TEST_READD_RXE"))
 			SKIP_BECAUSE("adds rxe1, which the other tests need without (scripts/guest-cq-limits runs this "
@@ -939,13 +939,6 @@ protected:
 	{
 		const auto [out, status] = run_command(script() + " up " + std::to_string(max_cq) + " 2>&1");
 		return status == 0 ? "" : "client: " + out;
-	}
-	std::optional<SmcrDevice> rxe1()
-	{
-		for (const SmcrDevice &d : smc_->smcr_devices())
-			if (d.ib_name == "rxe1")
-				return d;
-		return std::nullopt;
 	}
 	// How often the series said how many CQ pairs rxe1 got.
 	static long pair_warnings()
@@ -1001,15 +994,13 @@ TEST_F(CqCreateSecondDevice, FailingCqOnASecondDeviceKeepsTheLinkGroupAndIsLogge
 	std::optional<SmcrDevice> dev;
 	for (int i = 0; i < 200 && !(dev && dev->cq_pairs.value_or(0) > 0); i++) {
 		usleep(100 * 1000);
-		dev = rxe1();
+		dev = device("rxe1");
 	}
 	ASSERT_TRUE(dev && dev->cq_pairs.value_or(0) > 0) << "SMC made no CQs on rxe1 20 s after it came up";
 	const uint32_t pairs = *dev->cq_pairs;
-	const int smc_cqs = static_cast<int>(rdma_smc_cqs("rxe1").size());
+	const auto [all_cqs, smc_cqs] = device_cqs("rxe1");
 	ASSERT_EQ(smc_cqs, static_cast<int>(2 * pairs));
-	const int others =
-		static_cast<int>(nlohmann::json::parse(run_command("rdma -j res show cq dev rxe1").first).size()) -
-		smc_cqs;
+	const int others = all_cqs - smc_cqs;
 	usleep(3000 * 1000); // the further link comes up, or its attempt times out (2 s)
 	const auto [group, links] = eth0_link_group();
 	ASSERT_TRUE(group.has_value()) << "no link group of eth0";
@@ -1033,10 +1024,10 @@ TEST_F(CqCreateSecondDevice, FailingCqOnASecondDeviceKeepsTheLinkGroupAndIsLogge
 		const std::string line = "ib device rxe1: created " + std::to_string(kept) + " of " +
 					 std::to_string(pairs) + " cq pairs";
 		EXPECT_EQ(run_command("dmesg | grep -q '" + line + "'").second, 0) << "no '" << line << "'";
-		const auto d = rxe1();
+		const auto d = device("rxe1");
 		ASSERT_TRUE(d && d->cq_pairs);
 		EXPECT_EQ(*d->cq_pairs, kept);
-		EXPECT_EQ(static_cast<int>(rdma_smc_cqs("rxe1").size()), static_cast<int>(2 * kept))
+		EXPECT_EQ(device_cqs("rxe1").second, static_cast<int>(2 * kept))
 			<< "CQs of a failed pair are left";
 		// the link group keeps a link on rxe0, and gets its further link over rxe1
 		// on the pairs kept, or none without a pair; it carries traffic over SMC-R
