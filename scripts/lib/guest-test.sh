@@ -45,7 +45,15 @@ check() {
 }
 
 # json FILE FILTER: jq FILTER on run_dir/FILE, "missing" when it cannot be read.
-json() { jq -r "$2" "$run_dir/$1" 2>/dev/null || echo missing; }
+json() {
+	local value
+	# an empty file (a program killed before it reported) is missing too
+	if value=$(jq -r "$2" "$run_dir/$1" 2>/dev/null) && [ -n "$value" ]; then
+		echo "$value"
+	else
+		echo missing
+	fi
+}
 
 # gtest_tap ROLE REPORT EXPECTED: a TAP line per test of a GoogleTest JSON report, and
 # one saying that EXPECTED tests ran (a crash or a lost test fails it). A skip passes
