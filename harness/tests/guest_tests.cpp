@@ -585,7 +585,32 @@ protected:
 	}
 	// the testbed rxe's limit on the CQs of a device added after it is set
 	static constexpr const char *kMaxCq = "/sys/module/rdma_rxe/parameters/max_cq";
+	// Skips the test unless the testbed rxe can limit a device's CQs and this run may
+	// change the devices ('changes': what the test does to them).
+	void require_cq_count_limit(const std::string &changes)
+	{
+		if (!std::filesystem::exists(kMaxCq))
+			SKIP_BECAUSE("rxe has no testbed CQ count limit (max_cq)");
+		if (!std::getenv("SMC_TEST_READD_RXE"))
+			SKIP_BECAUSE("changes the devices (" + changes +
+				     "), which the other tests need as the guest set them up (scripts/guest-cq-limits "
+				     "runs this test)");
+	}
 };
+
+// Two verified requests on a new connection to the server that admits fallbacks (port
+// 5558) at 'host'; with 'allow_fallback' a connection that falls back is no error.
+TrafficResult two_requests(const std::string &host, bool allow_fallback)
+{
+	TrafficOptions o;
+	o.host = host;
+	o.port = 5558;
+	o.requests = 2;
+	o.allow_fallback = allow_fallback;
+	o.connect_timeout = 60;
+	std::atomic<bool> stop{false};
+	return run_traffic_client(o, stop);
+}
 
 // The first CQ with the fewest links: where least-loaded binding puts the next link.
 uint32_t least_loaded(const std::vector<uint32_t> &loads)
@@ -745,14 +770,7 @@ TEST_F(CqLimit, FullCqsRefuseTheLinkAndItsConnectionFallsBackWithMem)
 	EXPECT_EQ(s->mode, SmcMode::fallback_tcp);
 	EXPECT_EQ(fallback_reason_id(s->fallback_reason), "SMC_CLC_DECL_PEERDECL");
 	EXPECT_EQ(fallback_reason_id(s->peer_diagnosis), "SMC_CLC_DECL_MEM") << "the server's reason";
-	TrafficOptions o;
-	o.host = "10.0." + full_vlan + ".1";
-	o.port = 5558;
-	o.requests = 2;
-	o.allow_fallback = true;
-	o.connect_timeout = 60;
-	std::atomic<bool> stop{false};
-	const TrafficResult r = run_traffic_client(o, stop);
+	const TrafficResult r = two_requests("10.0." + full_vlan + ".1", true);
 	EXPECT_TRUE(r.ok()) << format_key_value(r);
 	EXPECT_EQ(r.bytes_verified, 2u * 64) << "the fallback connection's traffic";
 
@@ -774,12 +792,8 @@ protected:
 	void SetUp() override
 	{
 		CqBinding::SetUp();
-		if (IsSkipped())
-			return;
-		if (!std::filesystem::exists(kMaxCq))
-			SKIP_BECAUSE("rxe has no testbed CQ count limit (max_cq)");
-		if (!std::getenv("SMC_TEST_READD_RXE"))
-			SKIP_BECAUSE("re-adds rxe0, which the other tests need (scripts/guest-cq-limits runs this test)");
+		if (!IsSkipped())
+			require_cq_count_limit("re-adds rxe0");
 	}
 	void TearDown() override
 	{
@@ -839,14 +853,7 @@ protected:
 		const std::string host = "10.0." + std::to_string(vlan) + ".1";
 		UniqueFd fd = connect_smc(5558, host);
 		a.socket = find(fd.get());
-		TrafficOptions o;
-		o.host = host;
-		o.port = 5558;
-		o.requests = 2;
-		o.allow_fallback = true;
-		o.connect_timeout = 60;
-		std::atomic<bool> stop{false};
-		a.traffic = run_traffic_client(o, stop);
+		a.traffic = two_requests(host, true);
 		return a;
 	}
 	static constexpr int kFirstVlan = 140;
@@ -915,13 +922,8 @@ protected:
 	void SetUp() override
 	{
 		CqBinding::SetUp();
-		if (IsSkipped())
-			return;
-		if (!std::filesystem::exists(kMaxCq))
-			SKIP_BECAUSE("rxe has no testbed CQ count limit (max_cq)");
-		if (!std::getenv("SMC_TEST_READD_RXE"))
-			SKIP_BECAUSE("adds rxe1, which the other tests need without (scripts/guest-cq-limits runs this "
-				     "test)");
+		if (!IsSkipped())
+			require_cq_count_limit("adds rxe1");
 	}
 	void TearDown() override
 	{
@@ -968,16 +970,7 @@ protected:
 		return on;
 	}
 	// Verified traffic over the link group on a new connection, which must use SMC-R.
-	static TrafficResult traffic()
-	{
-		TrafficOptions o;
-		o.host = g_config.peer;
-		o.port = 5558;
-		o.requests = 2;
-		o.connect_timeout = 60;
-		std::atomic<bool> stop{false};
-		return run_traffic_client(o, stop);
-	}
+	static TrafficResult traffic() { return two_requests(g_config.peer, false); }
 };
 
 TEST_F(CqCreateSecondDevice, FailingCqOnASecondDeviceKeepsTheLinkGroupAndIsLogged)
