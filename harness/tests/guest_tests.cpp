@@ -1098,7 +1098,7 @@ class LinkLoss : public VlanTest {
 protected:
 	std::string module_unsuitable() override
 	{
-		return g_config.variant == "stock" ? "stock net/smc leaks a sock here; patch 1 of the series fixes it" : "";
+		return g_config.variant == "stock" ? "stock net/smc leaks a sock here; patch 2 of the series fixes it" : "";
 	}
 	void TearDown() override
 	{
@@ -1192,7 +1192,7 @@ protected:
 	std::string module_unsuitable() override { return ""; }
 	// The loss goes; the VLAN stays, with its idle link group. Deleting the VLAN would
 	// remove its GID, and stock net/smc then stops every link of the port, not just
-	// the one that used the GID (series patch 2 fixes that; VlanRemoval tests it).
+	// the one that used the GID (series patch 3 fixes that; VlanRemoval tests it).
 	void TearDown() override
 	{
 		if (!vlan_used_)
@@ -1278,7 +1278,7 @@ protected:
 	std::string module_unsuitable() override
 	{
 		return g_config.variant == "stock"
-			       ? "stock net/smc stops every link of the port when one GID goes; patch 2 of the series fixes it"
+			       ? "stock net/smc stops every link of the port when one GID goes; patch 3 of the series fixes it"
 			       : "";
 	}
 	void TearDown() override
