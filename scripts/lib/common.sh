@@ -112,6 +112,12 @@ load_kernel_env() {
 	KERNEL_MODULES_OUT=$KDIR/modules
 }
 
+# kdir_of 6.1|mainline: that kernel's cache directory (KDIR), whichever kernel this
+# script works on; fails with load_kernel_env's message when it was not fetched.
+kdir_of() {
+	(SMC_KERNEL=$1 && kernel_select && load_kernel_env && echo "$KDIR")
+}
+
 # prune_runs DIR KEEP: keep the KEEP most recently modified run directories in DIR,
 # whatever their names, and remove the others.
 prune_runs() {
