@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 300
 KERNEL ?= 6.1
 
 .PHONY: help deps kernel tree tree-only modules modules-only debug-kernel check-debug harness build demo unit lint install-check bench \
-	series-check guest-tests guest-tests-only stress fuzz fuzz-smoke check clean
+	series-check guest-tests guest-tests-only stress fault-sweep fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
@@ -46,6 +46,8 @@ help:
 	@echo "make bench         stock vs patched vs one pair: nginx+wrk, charts (BENCH=quick: about 8 minutes)"
 	@echo "make stress        reliability: integrity, churn, scale, faults, bad peers; patched and"
 	@echo "                   stock, a table (KERNEL=mainline: the debug kernel; STRESS=bounded)"
+	@echo "make fault-sweep   the debug kernel: each allocation of a new link group's connect fails"
+	@echo "                   in turn (FAULT_ARGS: --step, --first, --last, --smc stock)"
 	@echo "make fuzz          unit tests under ASan/UBSan, then each fuzz target FUZZ_SECONDS (300)"
 	@echo "make clean         remove build/ (the cache in $(SMC_CACHE) stays)"
 
@@ -110,6 +112,12 @@ bench: build
 STRESS ?=
 stress: build
 	scripts/stress --kernel $(KERNEL) $(if $(filter bounded,$(STRESS)),--bounded) $(STRESS_ARGS)
+
+# FAULT_ARGS: options of scripts/fault-sweep (--smc, --first, --last, --step, --out).
+# The debug kernel must be built (make debug-kernel, VARIANT=stock for --smc stock).
+fault-sweep: harness
+	scripts/install-deps testbed
+	scripts/fault-sweep $(FAULT_ARGS)
 
 fuzz:
 	scripts/install-deps harness fuzz
