@@ -33,32 +33,26 @@ namespace {
 
 constexpr uint32_t kMessageSize = 64;
 
-bool write_all(int fd, const uint8_t *buf, size_t len)
+// Calls io(offset, left) until len bytes are done; false on an error or the peer's EOF.
+template <typename Io> bool transfer_all(size_t len, Io io)
 {
-	while (len > 0) {
-		const ssize_t n = ::send(fd, buf, len, MSG_NOSIGNAL);
+	size_t done = 0;
+	while (done < len) {
+		const ssize_t n = io(done, len - done);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return false;
-		buf += n;
-		len -= static_cast<size_t>(n);
+		done += static_cast<size_t>(n);
 	}
 	return true;
 }
 
-bool read_all(int fd, uint8_t *buf, size_t len)
+// errno's name, or "eof" when a call ended without setting one
+std::string errno_or_eof()
 {
-	while (len > 0) {
-		const ssize_t n = ::recv(fd, buf, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= static_cast<size_t>(n);
-	}
-	return true;
+	const char *name = errno ? strerrorname_np(errno) : nullptr;
+	return name ? name : "eof";
 }
 
 // The exchange smc-traffic's rr mode does, once: Hello and a request, the response back.
@@ -72,12 +66,15 @@ std::string exchange(int fd, uint64_t seed)
 	const auto header = hello.encode();
 	std::memcpy(out.data(), header.data(), header.size());
 	PayloadStream(stream_key(seed, 0, Direction::request)).fill(out.data() + Hello::kSize, kMessageSize);
-	if (!write_all(fd, out.data(), out.size()))
-		return std::string("send:") + strerrorname_np(errno);
+	errno = 0;
+	if (!transfer_all(out.size(), [&](size_t at, size_t left) {
+		    return ::send(fd, out.data() + at, left, MSG_NOSIGNAL);
+	    }))
+		return "send:" + errno_or_eof();
 	std::array<uint8_t, kMessageSize> in{};
 	errno = 0;
-	if (!read_all(fd, in.data(), in.size()))
-		return errno ? std::string("recv:") + strerrorname_np(errno) : "recv:eof";
+	if (!transfer_all(in.size(), [&](size_t at, size_t left) { return ::recv(fd, in.data() + at, left, 0); }))
+		return "recv:" + errno_or_eof();
 	PayloadStream expect(stream_key(seed, 0, Direction::response));
 	if (expect.verify(in.data(), in.size()) != in.size())
 		return "corrupt";
