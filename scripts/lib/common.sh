@@ -118,6 +118,10 @@ kdir_of() {
 	(SMC_KERNEL=$1 && kernel_select && load_kernel_env && echo "$KDIR")
 }
 
+# What a guest's console must not show (a stack, "Call Trace", is matched apart: the
+# fault sweep expects the allocator's).
+CONSOLE_PROBLEMS='Oops|BUG:|kernel BUG|WARNING:|blocked for more than|Kernel panic|general protection fault|refcount_t:|detected stalls? on CPU'
+
 # prune_runs DIR KEEP: keep the KEEP most recently modified run directories in DIR,
 # whatever their names, and remove the others.
 prune_runs() {
