@@ -21,7 +21,7 @@ FUZZ_SECONDS ?= 300
 KERNEL ?= 6.1
 
 .PHONY: help deps kernel tree tree-only modules modules-only debug-kernel check-debug harness build demo unit lint install-check bench \
-	series-check guest-tests guest-tests-only stress fault-sweep fuzz fuzz-smoke check clean
+	series-check posting guest-tests guest-tests-only stress fault-sweep fuzz fuzz-smoke check clean
 
 help:
 	@echo "make demo          build everything, then run SMC-R between two QEMU guests"
@@ -42,6 +42,8 @@ help:
 	@echo "make install-check the harness without GoogleTest, installed under a prefix"
 	@echo "make series-check  both series (mainline, 6.1): checkpatch, per-patch W=1/sparse builds,"
 	@echo "                   generated-files check"
+	@echo "make posting       the series signed by its poster, SERIES_AUTHOR=\"Name <mail>\", into"
+	@echo "                   \$$SMC_CACHE/posting/, never the repo (KERNEL=mainline: the posting)"
 	@echo "make guest-tests   the tests that run inside the two guests"
 	@echo "make bench         stock vs patched vs one pair: nginx+wrk, charts (BENCH=quick: about 8 minutes)"
 	@echo "make stress        reliability: integrity, churn, scale, faults, bad peers; patched and"
@@ -95,6 +97,9 @@ install-check:
 
 series-check:
 	scripts/series-check
+
+posting:
+	SMC_KERNEL=$(KERNEL) SERIES_AUTHOR="$(SERIES_AUTHOR)" scripts/series-for-posting
 
 guest-tests: build guest-tests-only
 guest-tests-only:
