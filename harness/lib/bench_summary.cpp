@@ -106,39 +106,57 @@ Stat stat_of(std::vector<double> values)
 	return s;
 }
 
+namespace {
+
+// The run directories under 'dir' (none when it does not exist), in name order.
+std::vector<fs::path> run_dirs(const fs::path &dir)
+{
+	std::vector<fs::path> runs;
+	if (fs::is_directory(dir))
+		for (const auto &e : fs::directory_iterator(dir))
+			if (e.is_directory())
+				runs.push_back(e.path());
+	std::sort(runs.begin(), runs.end());
+	return runs;
+}
+
+// The first line of a run's FAILED file: why scripts/bench counted it failed.
+std::string failure_reason(const fs::path &run)
+{
+	std::ifstream f(run / "FAILED");
+	std::string why;
+	std::getline(f, why);
+	return why.empty() ? "(no reason recorded)" : why;
+}
+
+} // namespace
+
 nlohmann::json summarize_bench(const std::string &out_dir)
 {
 	const fs::path out(out_dir);
 	nlohmann::json bench = fs::exists(out / "bench.env") ? read_env((out / "bench.env").string()) : nlohmann::json::object();
 	std::vector<nlohmann::json> all;
 	nlohmann::json failed = nlohmann::json::array();
-	if (fs::is_directory(out / "runs")) {
-		std::vector<fs::path> runs;
-		for (const auto &e : fs::directory_iterator(out / "runs"))
-			if (e.is_directory())
-				runs.push_back(e.path());
-		std::sort(runs.begin(), runs.end());
-		for (const fs::path &run : runs) {
-			if (fs::exists(run / "FAILED")) {
-				std::ifstream f(run / "FAILED");
-				std::string why;
-				std::getline(f, why);
-				failed.push_back({{"run", run.filename().string()}, {"reason", why}});
-			}
-			const fs::path file = run / "points.json";
-			if (!fs::exists(file))
-				continue;
-			nlohmann::json doc;
-			try {
-				std::ifstream in(file);
-				doc = nlohmann::json::parse(in);
-			} catch (const nlohmann::json::exception &e) {
-				throw Error(file.string() + ": not valid JSON: " + e.what());
-			}
-			expect_schema(doc, "smc-bench.run", kSchemaVersion, file.string());
-			for (const nlohmann::json &p : doc.at("points"))
-				all.push_back(p);
+	// first attempts lost to a testbed artefact and run again (scripts/bench): named, not read
+	nlohmann::json retried = nlohmann::json::array();
+	for (const fs::path &run : run_dirs(out / "retried"))
+		retried.push_back({{"run", run.filename().string()}, {"reason", failure_reason(run)}});
+	for (const fs::path &run : run_dirs(out / "runs")) {
+		if (fs::exists(run / "FAILED"))
+			failed.push_back({{"run", run.filename().string()}, {"reason", failure_reason(run)}});
+		const fs::path file = run / "points.json";
+		if (!fs::exists(file))
+			continue;
+		nlohmann::json doc;
+		try {
+			std::ifstream in(file);
+			doc = nlohmann::json::parse(in);
+		} catch (const nlohmann::json::exception &e) {
+			throw Error(file.string() + ": not valid JSON: " + e.what());
 		}
+		expect_schema(doc, "smc-bench.run", kSchemaVersion, file.string());
+		for (const nlohmann::json &p : doc.at("points"))
+			all.push_back(p);
 	}
 
 	std::map<Key, std::vector<const nlohmann::json *>> groups;
@@ -280,7 +298,7 @@ nlohmann::json summarize_bench(const std::string &out_dir)
 	}
 	return json_document("smc-bench.summary",
 			     {{"bench", bench}, {"groups", out_groups}, {"targets", targets}, {"failed_runs", failed},
-			      {"points", all.size()}});
+			      {"retried_runs", retried}, {"points", all.size()}});
 }
 
 void render_bench_summary(std::ostream &out, const nlohmann::json &s)
@@ -320,6 +338,9 @@ void render_bench_summary(std::ostream &out, const nlohmann::json &s)
 			    << g["variant"].get<std::string>() << ": " << r.get<std::string>() << "\n";
 	for (const auto &f : s["failed_runs"])
 		out << "failed run: " << f["run"].get<std::string>() << ": " << f["reason"].get<std::string>() << "\n";
+	for (const auto &f : s.value("retried_runs", nlohmann::json::array()))
+		out << "run again in fresh guests: " << f["run"].get<std::string>() << ", its first attempt: "
+		    << f["reason"].get<std::string>() << "\n";
 	out << "\ntargets:\n";
 	for (const auto &t : s["targets"])
 		out << "  " << t["status"].get<std::string>() << ": " << t["target"].get<std::string>() << " -- "

@@ -21,7 +21,9 @@ struct Stat {
 Stat stat_of(std::vector<double> values);
 
 // Reads every OUT/runs/*/points.json (smc-bench.run documents) and OUT/bench.env; returns
-// a "smc-bench.summary" document. Throws Error naming a malformed file.
+// a "smc-bench.summary" document. The runs' FAILED files become "failed_runs"; the first
+// attempts under OUT/retried/ (runs scripts/bench ran again) become "retried_runs", their
+// points unread. Throws Error naming a malformed file.
 nlohmann::json summarize_bench(const std::string &out_dir);
 
 void render_bench_summary(std::ostream &out, const nlohmann::json &summary);

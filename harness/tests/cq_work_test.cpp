@@ -101,6 +101,14 @@ TEST(CqWork, TracerSetsUpAndRemovesEverything)
 	EXPECT_EQ(slurp(dir / "synthetic_events"), "smcscale_cq0 u64 ns\n!smcscale_cq0 u64 ns\n");
 	EXPECT_NE(slurp(dir / "events/synthetic/smcscale_cq0/trigger").find("!hist:keys=common_cpu:vals=hitcount,ns"),
 		  std::string::npos);
+	// released: the probes stay when the tracer goes
+	std::ofstream(dir / "kprobe_events", std::ios::trunc).flush();
+	{
+		CqWorkTracer t(dir.string(), {"smc_wr_tx_tasklet_fn"});
+		t.release();
+	}
+	EXPECT_EQ(slurp(dir / "kprobe_events"),
+		  "p:smcscale/cq0_in smc_wr_tx_tasklet_fn\nr:smcscale/cq0_out smc_wr_tx_tasklet_fn\n");
 	// a step the kernel refuses undoes the steps before it
 	fs::remove_all(dir / "events/smcscale/cq0_in");
 	std::ofstream(dir / "kprobe_events", std::ios::trunc).flush();

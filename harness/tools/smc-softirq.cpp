@@ -46,18 +46,20 @@ NET_RX are spread: Jain's index, coefficient of variation, max/mean, the busiest
 its share, and the CPUs with at least 1 % of the total.
 With --cq-work, also the time per CPU in SMC's own CQ tasklets (smc_wr_tx_tasklet_fn,
 smc_wr_rx_tasklet_fn), traced with kprobes and a tracefs hist trigger (root, tracefs,
-the smc module loaded), and its spread. With --markers DIR, a sample is also taken as
-soon as a file appears in DIR (another process, or another host sharing DIR, marks the
-start and end of a phase: NAME.start and NAME.end), and the JSON report has the
-interval of each such phase under "marked"; without --duration or COMMAND it then runs
-until SIGTERM or SIGINT. With COMMAND, the exit status is COMMAND's.)";
+the smc module loaded), and its spread; the probes are removed at exit unless
+--keep-probes (a testbed guest that powers off next: under QEMU's TCG, removing a probe
+while SMC runs the function can leave a vCPU trapping on it for ever).
+With --markers DIR, a sample is also taken as soon as a file appears in DIR (another
+process, or another host sharing DIR, marks the start and end of a phase: NAME.start and
+NAME.end), and the JSON report has the interval of each such phase under "marked";
+without --duration or COMMAND it then runs until SIGTERM or SIGINT. With COMMAND, the exit status is COMMAND's.)";
 
 } // namespace
 
 int main(int argc, char **argv)
 {
 	double interval = 1.0, duration = 0;
-	bool json = false, quiet = false, cq_work = false;
+	bool json = false, quiet = false, cq_work = false, keep_probes = false;
 	std::string tracefs = "/sys/kernel/tracing";
 	std::string output, proc = "/proc", markers;
 	int split = argc;
@@ -77,6 +79,8 @@ int main(int argc, char **argv)
 	p.flag("-j,--json", "print JSON instead of a table", [&] { json = true; });
 	p.flag("--quiet", "print nothing (with --output)", [&] { quiet = true; });
 	p.flag("--cq-work", "also time SMC's CQ tasklets per CPU (tracefs kprobes)", [&] { cq_work = true; });
+	p.flag("--keep-probes", "with --cq-work, leave the probes in place at exit (for a guest that powers off next)",
+	       [&] { keep_probes = true; });
 	p.option("--markers", "DIR", "also sample when a file appears in DIR (NAME.start, NAME.end)",
 		 [&](const std::string &v) { markers = v; });
 	p.option("--tracefs", "DIR", "where tracefs is mounted (default /sys/kernel/tracing)",
@@ -93,6 +97,8 @@ int main(int argc, char **argv)
 			throw UsageError("--markers " + markers + " is not a directory");
 		if (split < argc && split + 1 == argc)
 			throw UsageError("no command after --");
+		if (keep_probes && !cq_work)
+			throw UsageError("--keep-probes goes with --cq-work");
 	} catch (const UsageError &e) {
 		std::cerr << "smc-softirq: " << e.what() << "\nsee 'smc-softirq --help'\n";
 		return 2;
@@ -103,10 +109,12 @@ int main(int argc, char **argv)
 		using Clock = std::chrono::steady_clock;
 		const auto start = Clock::now();
 		auto now = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-		// Removes its probes on every path out of here.
+		// Removes its probes on every path out of here, unless told to keep them.
 		std::optional<CqWorkTracer> tracer;
 		if (cq_work)
 			tracer.emplace(tracefs);
+		if (tracer && keep_probes)
+			tracer->release();
 		const CqWorkTracer *t = tracer ? &*tracer : nullptr;
 		std::vector<LoadSample> samples{read_load_sample(proc, 0, t)};
 		// Markers already there belong to an earlier run: not ours.
