@@ -185,6 +185,19 @@ std::optional<uint64_t> nginx_requests(const fs::path &p)
 	return std::nullopt;
 }
 
+// When a status file's count was taken: the middle of the request's "asked answered"
+// times (seconds) that bench-server writes beside it, or nullopt (older runs).
+std::optional<double> nginx_read_time(const fs::path &status)
+{
+	fs::path p = status;
+	p.replace_extension(".time");
+	std::ifstream in(p);
+	double asked, answered;
+	if (!(in >> asked >> answered) || answered < asked)
+		return std::nullopt;
+	return (asked + answered) / 2;
+}
+
 // The measured result of the load generator: wrk's text or smc-traffic's JSON.
 nlohmann::json load_result(const std::string &workload, const fs::path &file)
 {
@@ -267,12 +280,19 @@ nlohmann::json collect_point(const fs::path &dir, const std::string &point, cons
 		const fs::path s1 = dir / "server/points" / (point + ".end") / ("nginx-" + family + ".status");
 		const auto r0 = nginx_requests(s0), r1 = nginx_requests(s1);
 		const nlohmann::json::json_pointer at("/marked/" + point);
+		// The load runs before the start marker and after the end marker, and the server
+		// reads the counts a few seconds after each: the rate is the requests between the
+		// two reads over the time between them, where those times were recorded.
+		const auto t0 = nginx_read_time(s0), t1 = nginx_read_time(s1);
 		if (r0 && r1 && *r1 > *r0 && load.contains(at)) {
-			const double secs = load.at(at).value("end", 0.0) - load.at(at).value("start", 0.0);
+			const bool timed = t0 && t1 && *t1 > *t0;
+			const double secs = timed ? *t1 - *t0 : load.at(at).value("end", 0.0) - load.at(at).value("start", 0.0);
 			p["probe_qps"] = p["qps"];
 			p["requests"] = *r1 - *r0 - 1; // the end marker's own status request
 			p["qps"] = secs > 0 ? static_cast<double>(*r1 - *r0 - 1) / secs : 0.0;
-			p["qps_source"] = "nginx stub_status between the markers";
+			p["qps_window_s"] = secs;
+			p["qps_source"] = timed ? "nginx stub_status: requests between its reads at the markers, over the time between the reads"
+						: "nginx stub_status between the markers";
 		} else {
 			invalid.push_back("no request count from nginx at the markers");
 		}
